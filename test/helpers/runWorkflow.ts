@@ -1,0 +1,148 @@
+/**
+ * Runs nodes in-process with n8n-core's own WorkflowExecute, so parameters, expressions,
+ * continueOnFail and outputs behave as in n8n. No network, no database.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	Workflow,
+	type IConnections,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IVersionedNodeType,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+export class TestNodeTypes implements INodeTypes {
+	private readonly types = new Map<string, INodeType>();
+
+	constructor(nodes: Record<string, INodeType>) {
+		for (const [name, node] of Object.entries(nodes)) this.types.set(name, node);
+	}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const node = this.types.get(nodeType);
+		if (!node) throw new Error(`Unknown node type in test: ${nodeType}`);
+		return node;
+	}
+
+	getKnownTypes(): IDataObject {
+		return {};
+	}
+}
+
+export interface WorkflowRun {
+	run: IRun;
+	/** Output arrays of a node's first run: one array per output. */
+	outputsOf(nodeName: string): INodeExecutionData[][];
+	/** The error a node stopped with, if it did. */
+	errorOf(nodeName: string): (Error & { description?: string; context?: IDataObject }) | undefined;
+}
+
+export async function runWorkflow(
+	nodeTypes: INodeTypes,
+	nodes: INode[],
+	connections: IConnections,
+	input: INodeExecutionData[],
+): Promise<WorkflowRun> {
+	const workflowData: IWorkflowBase = {
+		id: 'test',
+		name: 'test',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({ id: 'test', nodes, connections, nodeTypes, active: false });
+
+	const hooks = new ExecutionLifecycleHooks('manual', '1', workflowData);
+	let resolveFinished: (run: IRun) => void = () => undefined;
+	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
+
+	const additionalData = {
+		hooks,
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		restartExecutionId: undefined,
+		variables: {},
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const startNode = workflow.getStartNode();
+	if (!startNode) throw new Error('The test workflow has no start node');
+	const runExecutionData: IRunExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node: startNode, data: { main: [input] }, source: null }],
+		},
+	} as unknown as IRunExecutionData;
+
+	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	await workflowExecute.processRunExecutionData(workflow);
+	const run = await finished;
+
+	return {
+		run,
+		outputsOf(nodeName) {
+			const taskData = run.data.resultData.runData[nodeName]?.[0];
+			if (!taskData) throw new Error(`Node "${nodeName}" did not run`);
+			if (taskData.error) throw taskData.error;
+			return (taskData.data?.main ?? []).map((items: INodeExecutionData[] | null) => items ?? []);
+		},
+		errorOf(nodeName) {
+			return run.data.resultData.runData[nodeName]?.[0]?.error as WorkflowRun['errorOf'] extends (
+				n: string,
+			) => infer R
+				? R
+				: never;
+		},
+	};
+}
+
+/** Runs one node alone on the given items. */
+export async function runNode(
+	nodeTypes: INodeTypes,
+	type: string,
+	parameters: INode['parameters'],
+	input: INodeExecutionData[],
+	options: { continueOnFail?: boolean } = {},
+): Promise<WorkflowRun & { outputs(): INodeExecutionData[][]; error(): ReturnType<WorkflowRun['errorOf']> }> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Node Under Test',
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const result = await runWorkflow(nodeTypes, [node], {}, input);
+	return {
+		...result,
+		outputs: () => result.outputsOf(node.name),
+		error: () => result.errorOf(node.name),
+	};
+}
