@@ -1,0 +1,819 @@
+/**
+ * Starts the cached n8n (see install.ts) on 127.0.0.1 with this package loaded as a community package,
+ * exactly as a user's n8n loads it, sets up the owner and an API key, and imports + publishes workflows.
+ *
+ * Community package layout (what n8n's own installer produces; details and evidence in dev/n8n/README.md):
+ *   <stateDir>/.n8n/nodes/package.json                          lists the package
+ *   <stateDir>/.n8n/nodes/node_modules/<package>/               package.json (no dev/peer/optional deps) + files
+ * n8n scans <N8N_USER_FOLDER>/.n8n/nodes/node_modules/n8n-nodes-* at start (no database rows needed) and the
+ * package's `require('n8n-workflow')` resolves to n8n's own copy through the NODE_PATH that n8n sets to its
+ * own module paths. Node looks in every ancestor's node_modules first, though, and the state folder lives in
+ * the clone, whose node_modules has a second n8n-workflow (and all dev dependencies). So `.n8n/nodes` is a
+ * symlink to a folder in the n8n cache outside the clone: Node resolves requires from the real path, whose
+ * ancestors have no node_modules, as in a user's ~/.n8n.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import { createHash, randomBytes } from 'crypto';
+import {
+	appendFileSync,
+	closeSync,
+	cpSync,
+	existsSync,
+	lstatSync,
+	mkdirSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	readSync,
+	realpathSync,
+	renameSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'fs';
+import { homedir } from 'os';
+import { createServer } from 'net';
+import { dirname, isAbsolute, join, relative, resolve } from 'path';
+import { cacheRoot, ensureN8nInstalled, nodeBinary, npmEnv, progress } from './install';
+
+export const DEFAULT_PORT = 5678;
+
+/** Local sandbox login (never used outside 127.0.0.1). The password meets n8n's rules: 8+ chars, a digit, an uppercase letter. */
+export const SANDBOX_OWNER = {
+	email: 'urp@whatsurp.test',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a local sandbox login, printed on purpose
+	password: 'WhatsUrp-Sandbox-2026',
+	firstName: 'URP',
+	lastName: 'Sandbox',
+};
+
+const API_KEY_LABEL = 'whatsurp-dev';
+const BROWSER_ID = 'whatsurp-dev-launcher';
+const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
+/**
+ * Top-level workflow fields taken from a workflow file. n8n 2.41's public API answers 400 to the others an
+ * editor export may carry: id, active, versionId, tags, meta, createdAt, updatedAt, isArchived, triggerCount
+ * ("read-only"), activeVersionId, description ("unrecognized").
+ */
+const WORKFLOW_WRITABLE_FIELDS = [
+	'name',
+	'nodes',
+	'connections',
+	'settings',
+	'staticData',
+	'pinData',
+] as const;
+const MAX_LOG_BYTES = 4_000_000;
+/**
+ * Variables of ours that n8n does not get: a developer's own n8n settings, jest's NODE_ENV=test (n8n then
+ * refuses to load nodes) and Node flags.
+ */
+const NOT_INHERITED_ENV =
+	/^(N8N_|DB_|QUEUE_|EXECUTIONS_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$)/;
+
+export interface StartN8nOptions {
+	/** Root of the built package (has package.json with an `n8n` section and dist/). */
+	packageDir: string;
+	/** Ignored state folder (e.g. <repo>/.state/e2e); n8n user folder + SQLite live here. */
+	stateDir: string;
+	/** Default 5678 (n8n's task broker gets a free port of its own). */
+	port?: number;
+	/** Wipe stateDir first (tests: true; sandbox: false, keeps staff's edits between runs). */
+	fresh?: boolean;
+	/** Workflow JSON objects to import and publish (activate); startN8n resolves once their webhooks answer. */
+	workflows?: object[];
+	/** Extra env for n8n (applied last). */
+	env?: Record<string, string>;
+	/** Progress lines (default: stderr). */
+	log?: (line: string) => void;
+	/** How long to wait for n8n to be ready (default 180 s; the first start runs the database migrations). */
+	startTimeoutMs?: number;
+}
+
+export interface N8nInstance {
+	/** http://127.0.0.1:<port> */
+	baseUrl: string;
+	owner: { email: string; password: string };
+	apiKey: string;
+	/** Ids of the imported workflows, in order. */
+	workflowIds: string[];
+	/** Imports (or updates, matched by name) a workflow and publishes it unless activate is false; returns its id. */
+	importWorkflow(workflow: object, activate?: boolean): Promise<string>;
+	/** Waits until the production webhook is registered (a CORS preflight answers 204 for the method; nothing is executed). */
+	waitForWebhook(path: string, method?: string, timeoutMs?: number): Promise<void>;
+	/** n8n's stdout+stderr so far (for test failure messages). */
+	logs(): string;
+	/** SIGTERM, then SIGKILL after a grace period; idempotent. */
+	stop(): Promise<void>;
+	/** Settles when the n8n process has ended, with how ("code 0", "signal SIGTERM", …). */
+	exited: Promise<string>;
+}
+
+export class PortInUseError extends Error {
+	constructor(readonly port: number) {
+		super(
+			`Port ${port} is already in use: stop the other n8n (or whatever listens there) or set N8N_PORT`,
+		);
+		this.name = 'PortInUseError';
+	}
+}
+
+interface WorkflowJson {
+	name?: unknown;
+	nodes?: Array<{ type?: string; disabled?: boolean; parameters?: Record<string, unknown> }>;
+	[key: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function tail(text: string, lines = 60): string {
+	return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Resolves when 127.0.0.1:port can be bound (and frees it again); rejects with PortInUseError otherwise. */
+export async function assertPortFree(port: number): Promise<void> {
+	await new Promise<void>((resolvePromise, reject) => {
+		const server = createServer();
+		server.once('error', (error: NodeJS.ErrnoException) => {
+			reject(
+				error.code === 'EADDRINUSE' || error.code === 'EACCES' ? new PortInUseError(port) : error,
+			);
+		});
+		server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
+			server.close(() => resolvePromise()),
+		);
+	});
+}
+
+/** A port on 127.0.0.1 that is free right now. */
+async function freePort(): Promise<number> {
+	return await new Promise<number>((resolvePromise, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+			const address = server.address();
+			server.close(() =>
+				typeof address === 'object' && address
+					? resolvePromise(address.port)
+					: reject(new Error('No free port')),
+			);
+		});
+	});
+}
+
+/** The key n8n encrypts credentials with: generated once per state folder and kept there. */
+function encryptionKey(stateDir: string): string {
+	const file = join(stateDir, 'encryption-key');
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	const key = randomBytes(24).toString('hex');
+	writeFileSync(file, key + '\n', { mode: 0o600 });
+	return key;
+}
+
+function isInside(child: string, parent: string): boolean {
+	const rel = relative(parent, child);
+	return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Refuses to wipe folders that are obviously not a state folder. */
+function wipeStateDir(stateDir: string, packageDir: string): void {
+	if (stateDir === resolve('/') || stateDir === homedir() || isInside(packageDir, stateDir)) {
+		throw new Error(`Refusing to wipe ${stateDir}: it is not a dedicated state folder`);
+	}
+	rmSync(stateDir, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The package, installed as a community package
+
+interface PackageJson {
+	name: string;
+	version: string;
+	files?: string[];
+	dependencies?: Record<string, string>;
+	n8n?: { nodes?: string[]; credentials?: string[] };
+	[key: string]: unknown;
+}
+
+/** Folder outside the clone that <stateDir>/.n8n/nodes links to (one per state folder). */
+function communityNodesDir(stateDir: string): string {
+	const id = createHash('sha256').update(stateDir).digest('hex').slice(0, 12);
+	return join(cacheRoot(), 'community-nodes', id);
+}
+
+/**
+ * Copies the built package into <stateDir>/.n8n/nodes/node_modules/<name> as n8n's installer would
+ * (`npm pack` contents, package.json without devDependencies/peerDependencies/optionalDependencies,
+ * runtime dependencies installed inside it), replacing any previous copy.
+ */
+async function installCommunityPackage(
+	packageDir: string,
+	stateDir: string,
+	log: (line: string) => void,
+): Promise<PackageJson> {
+	const manifest = JSON.parse(
+		readFileSync(join(packageDir, 'package.json'), 'utf8'),
+	) as PackageJson;
+	if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?n8n-nodes-/.test(manifest.name ?? '')) {
+		throw new Error(
+			`${packageDir}/package.json: n8n only loads community packages named n8n-nodes-* or @scope/n8n-nodes-*`,
+		);
+	}
+	const entries = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
+	const missing = entries.filter((entry) => !existsSync(join(packageDir, entry)));
+	if (entries.length === 0 || missing.length > 0) {
+		throw new Error(
+			`The package at ${packageDir} is not built (missing: ${missing.join(', ') || 'n8n.nodes in package.json'}): run npm run build`,
+		);
+	}
+
+	const n8nFolder = join(stateDir, '.n8n');
+	const linkPath = join(n8nFolder, 'nodes');
+	const nodesDir = communityNodesDir(stateDir);
+	mkdirSync(n8nFolder, { recursive: true });
+	const isOurLink =
+		existsSync(linkPath) && // false for a dangling link too
+		lstatSync(linkPath).isSymbolicLink() &&
+		readlinkSync(linkPath) === nodesDir;
+	if (!isOurLink) {
+		rmSync(linkPath, { recursive: true, force: true });
+		rmSync(nodesDir, { recursive: true, force: true });
+		mkdirSync(nodesDir, { recursive: true });
+		symlinkSync(nodesDir, linkPath, 'dir');
+	}
+
+	const target = join(nodesDir, 'node_modules', ...manifest.name.split('/'));
+	// runtime dependencies installed by a previous start are kept while package.json lists the same ones
+	const dependencies = JSON.stringify(manifest.dependencies ?? {});
+	const kept = join(nodesDir, '.kept-node_modules');
+	rmSync(kept, { recursive: true, force: true });
+	const previous = join(target, 'package.json');
+	const reuse =
+		existsSync(join(target, 'node_modules')) &&
+		existsSync(previous) &&
+		JSON.stringify(
+			(JSON.parse(readFileSync(previous, 'utf8')) as PackageJson).dependencies ?? {},
+		) === dependencies;
+	if (reuse) renameSync(join(target, 'node_modules'), kept);
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(target, { recursive: true });
+	if (reuse) renameSync(kept, join(target, 'node_modules'));
+	const files = manifest.files ?? ['dist'];
+	for (const entry of files) {
+		const source = join(packageDir, entry);
+		if (existsSync(source))
+			cpSync(source, join(target, entry), { recursive: true, dereference: true });
+	}
+	for (const name of readdirSync(packageDir)) {
+		if (/^(readme|license|licence)(\..*)?$/i.test(name))
+			cpSync(join(packageDir, name), join(target, name));
+	}
+	const installed: Record<string, unknown> = { ...manifest };
+	for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies'])
+		delete installed[field];
+	writeFileSync(join(target, 'package.json'), JSON.stringify(installed, null, 2) + '\n');
+	writeFileSync(
+		join(nodesDir, 'package.json'),
+		JSON.stringify(
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { [manifest.name]: manifest.version },
+			},
+			null,
+			2,
+		) + '\n',
+	);
+
+	if (Object.keys(manifest.dependencies ?? {}).length > 0 && !reuse) {
+		log(
+			`Installing the runtime dependencies of ${manifest.name} (as n8n does: npm install --omit=dev in the package)`,
+		);
+		await runNpmInstall(target);
+	}
+
+	// Node searches every ancestor's node_modules before n8n's NODE_PATH: none of them may hold an n8n-workflow.
+	for (let dir = dirname(realpathSync(target)); ; dir = dirname(dir)) {
+		const shadow = join(dir, 'node_modules', 'n8n-workflow');
+		if (existsSync(shadow) && !isInside(shadow, realpathSync(target))) {
+			throw new Error(
+				`${shadow} would shadow n8n's own n8n-workflow for the community package in ${target}: ` +
+					`move the n8n cache (WHATSURP_N8N_CACHE) to a folder without node_modules above it`,
+			);
+		}
+		if (dirname(dir) === dir) break;
+	}
+	return manifest;
+}
+
+async function runNpmInstall(cwd: string): Promise<void> {
+	const node = nodeBinary();
+	const args = [
+		'install',
+		'--omit=dev',
+		'--omit=peer',
+		'--audit=false',
+		'--fund=false',
+		'--bin-links=false',
+		'--install-strategy=shallow',
+		'--ignore-scripts=true',
+		'--package-lock=false',
+	];
+	const output: string[] = [];
+	const code = await new Promise<number | null>((done, reject) => {
+		const child = spawn('npm', args, { cwd, env: npmEnv(node) });
+		child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.on('error', reject);
+		child.on('close', done);
+	});
+	if (code !== 0)
+		throw new Error(
+			`npm ${args.join(' ')} failed in ${cwd} (exit ${code}):\n${tail(output.join(''))}`,
+		);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// HTTP
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: string,
+		what: string,
+	) {
+		super(`${what} answered HTTP ${status}: ${body.slice(0, 500)}`);
+		this.name = 'HttpError';
+	}
+}
+
+interface RestResponse<T> {
+	data: T;
+	cookie?: string;
+}
+
+async function request<T>(
+	url: string,
+	init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<RestResponse<T>> {
+	const method = init.method ?? 'GET';
+	const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+	if (init.body !== undefined) headers['content-type'] = 'application/json';
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method,
+			headers,
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch (error) {
+		const cause = (error as Error & { cause?: Error }).cause;
+		throw new Error(
+			`${method} ${url} failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`,
+		);
+	}
+	const text = await response.text();
+	if (!response.ok) throw new HttpError(response.status, text, `${method} ${url}`);
+	const cookie = response.headers
+		.getSetCookie()
+		.map((line) => line.split(';')[0])
+		.find((pair) => pair.startsWith('n8n-auth='));
+	return { data: (text ? JSON.parse(text) : undefined) as T, cookie };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Process lifetime: no n8n outlives the process that started it.
+
+const running = new Set<() => Promise<void>>();
+let hooksInstalled = false;
+
+/**
+ * Preloaded into n8n: when its stdin pipe from us closes (we died, even by SIGKILL), n8n shuts down.
+ * Only in n8n's main thread (--require also runs in worker threads, whose stdin ends at once) and only in
+ * the process we spawned (not in a task runner that might inherit the flag).
+ */
+const WATCHDOG = `'use strict';
+if (require('worker_threads').isMainThread && String(process.ppid) === process.env.WHATSURP_LAUNCHER_PID) {
+	const shutdown = () => process.kill(process.pid, 'SIGTERM');
+	process.stdin.on('end', shutdown);
+	process.stdin.on('error', shutdown);
+	process.stdin.resume();
+}
+`;
+
+function installExitHooks(): void {
+	if (hooksInstalled) return;
+	hooksInstalled = true;
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+		const handler = () => {
+			void Promise.allSettled([...running].map((stop) => stop())).then(() => {
+				// if nobody else handles the signal, behave like the default (exit)
+				if (process.listenerCount(signal) <= 1)
+					process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const)[signal]);
+			});
+		};
+		process.on(signal, handler);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Starts n8n; see the file comment. Rejects with n8n's log tail if it exits early or is not ready in time. */
+export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
+	const log = options.log ?? progress;
+	const port = options.port ?? DEFAULT_PORT;
+	const packageDir = resolve(options.packageDir);
+	const stateDir = resolve(options.stateDir);
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const started = Date.now();
+	const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+
+	await assertPortFree(port);
+	// n8n's task broker (n8n <-> its JS task runner) would take 5679 whatever the port: a free one instead,
+	// so that several instances (sandbox, tests) can run side by side
+	const brokerPort = await freePort();
+
+	const n8n = await ensureN8nInstalled(log);
+	if (options.fresh) {
+		wipeStateDir(stateDir, packageDir);
+		rmSync(communityNodesDir(stateDir), { recursive: true, force: true });
+	}
+	mkdirSync(stateDir, { recursive: true });
+	const manifest = await installCommunityPackage(packageDir, stateDir, log);
+	const watchdog = join(stateDir, 'watchdog.cjs');
+	writeFileSync(watchdog, WATCHDOG);
+
+	const env: NodeJS.ProcessEnv = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (!NOT_INHERITED_ENV.test(key)) env[key] = value;
+	}
+	Object.assign(env, {
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: stateDir,
+		N8N_ENCRYPTION_KEY: encryptionKey(stateDir),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		N8N_SECURE_COOKIE: 'false',
+		DB_TYPE: 'sqlite',
+		// task runners: n8n 2.x defaults (internal mode: n8n starts the JS runner), broker on a free port
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		// nothing phones home
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_AI_ENABLED: 'false',
+		N8N_MCP_COMMUNITY_NODE_DISCOVERY_ENABLED: 'false',
+		// the MCP server registry refreshes from api.n8n.io at start
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		EXTERNAL_FRONTEND_HOOKS_URLS: '',
+		// community packages as on a user's n8n; a package missing from disk is never fetched from npm
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_REINSTALL_MISSING_PACKAGES: 'false',
+		N8N_LOG_LEVEL: 'info',
+		N8N_LOG_OUTPUT: 'console',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+		WHATSURP_LAUNCHER_PID: String(process.pid),
+		...options.env,
+	});
+
+	// n8n writes straight into the log file (not through pipes to us), so that it can still log and shut
+	// down cleanly if we die first
+	const logPath = join(stateDir, 'n8n.log');
+	appendFileSync(
+		logPath,
+		`\n===== n8n ${n8n.version} started ${new Date().toISOString()} on ${baseUrl} =====\n`,
+	);
+	const logStart = statSync(logPath).size;
+	const logs = (): string => {
+		const fd = openSync(logPath, 'r');
+		try {
+			const length = Math.max(0, statSync(logPath).size - logStart);
+			const from = logStart + Math.max(0, length - MAX_LOG_BYTES);
+			const buffer = Buffer.alloc(Math.min(length, MAX_LOG_BYTES));
+			readSync(fd, buffer, 0, buffer.length, from);
+			return buffer.toString('utf8');
+		} finally {
+			closeSync(fd);
+		}
+	};
+	const logFd = openSync(logPath, 'a');
+
+	log(
+		`Starting n8n ${n8n.version} on ${baseUrl} (state: ${stateDir}, log: ${join(stateDir, 'n8n.log')})`,
+	);
+	const child: ChildProcess = spawn(nodeBinary(), ['--require', watchdog, n8n.bin, 'start'], {
+		cwd: stateDir,
+		env,
+		stdio: ['pipe', logFd, logFd],
+		// own process group: the task runner it starts is stopped with it, and a terminal's Ctrl-C reaches
+		// only us (we then stop n8n cleanly)
+		detached: true,
+	});
+	closeSync(logFd);
+	child.stdin?.on('error', () => undefined);
+	let exitInfo: string | undefined;
+	const exited = new Promise<void>((done) => {
+		child.once('exit', (code, signal) => {
+			exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+			done();
+		});
+		child.once('error', (error) => {
+			exitInfo = `spawn error: ${error.message}`;
+			done();
+		});
+	});
+
+	const killGroup = (signal: NodeJS.Signals) => {
+		if (exitInfo !== undefined || child.pid === undefined) return;
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// already gone
+		}
+	};
+	let stopping: Promise<void> | undefined;
+	const stop = (): Promise<void> => {
+		stopping ??= (async () => {
+			running.delete(stop);
+			process.removeListener('exit', onParentExit);
+			if (exitInfo === undefined) {
+				killGroup('SIGTERM');
+				let timer: NodeJS.Timeout | undefined;
+				const graceful = await Promise.race([
+					exited.then(() => true),
+					new Promise<boolean>((done) => (timer = setTimeout(() => done(false), 15_000))),
+				]);
+				clearTimeout(timer);
+				if (!graceful) {
+					log(`n8n did not stop within 15 s of SIGTERM: killing it`);
+					killGroup('SIGKILL');
+					await exited;
+				}
+			}
+			// the task runner shares the process group; make sure nothing of it is left
+			if (child.pid !== undefined) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// group already empty
+				}
+			}
+		})();
+		return stopping;
+	};
+	const onParentExit = () => killGroup('SIGTERM');
+	process.on('exit', onParentExit);
+	running.add(stop);
+	installExitHooks();
+
+	const failure = (message: string) =>
+		new Error(`${message}\n--- n8n log (last lines; full log: ${logPath}) ---\n${tail(logs())}`);
+
+	try {
+		// 1. ready: HTTP up, database migrated, REST answering
+		const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+		let settings: RestResponse<{ userManagement?: { showSetupOnFirstLoad?: boolean } }> | undefined;
+		while (!settings) {
+			if (exitInfo !== undefined) throw failure(`n8n exited early (${exitInfo})`);
+			if (Date.now() > deadline)
+				throw failure(
+					`n8n was not ready within ${Math.round((options.startTimeoutMs ?? 180_000) / 1000)} s`,
+				);
+			try {
+				await request(`${baseUrl}/healthz/readiness`);
+				settings = await request(`${baseUrl}/rest/settings`);
+			} catch {
+				await sleep(250);
+			}
+		}
+		log(`n8n is up after ${seconds()} s`);
+
+		// 2. owner (created without questions on a new state folder, logged in otherwise)
+		const rest = { 'browser-id': BROWSER_ID };
+		let cookie: string | undefined;
+		if (settings.data.userManagement?.showSetupOnFirstLoad !== false) {
+			try {
+				cookie = (
+					await request(`${baseUrl}/rest/owner/setup`, {
+						method: 'POST',
+						body: SANDBOX_OWNER,
+						headers: rest,
+					})
+				).cookie;
+			} catch (error) {
+				// "Instance owner already setup": the public settings do not always tell, so log in instead
+				if (!(error instanceof HttpError && error.status === 400)) throw error;
+			}
+		}
+		if (!cookie) {
+			try {
+				cookie = (
+					await request(`${baseUrl}/rest/login`, {
+						method: 'POST',
+						body: { emailOrLdapLoginId: SANDBOX_OWNER.email, password: SANDBOX_OWNER.password },
+						headers: rest,
+					})
+				).cookie;
+			} catch (error) {
+				throw new Error(
+					`Cannot log in to n8n as ${SANDBOX_OWNER.email} with the sandbox password (was it changed in the UI?). ` +
+						`Delete ${stateDir} to start over. Cause: ${(error as Error).message}`,
+				);
+			}
+		}
+		if (!cookie)
+			throw failure('n8n did not return an auth cookie when setting up or logging in the owner');
+		const auth = { ...rest, cookie };
+
+		// 3. API key with every scope the owner may grant (the previous one, whose secret is not kept, is replaced)
+		const existing = await request<{
+			data: Array<{ id: string; label: string }> | { items?: Array<{ id: string; label: string }> };
+		}>(`${baseUrl}/rest/api-keys`, { headers: auth });
+		const keys = Array.isArray(existing.data.data)
+			? existing.data.data
+			: (existing.data.data.items ?? []);
+		for (const key of keys.filter((candidate) => candidate.label === API_KEY_LABEL)) {
+			await request(`${baseUrl}/rest/api-keys/${key.id}`, { method: 'DELETE', headers: auth });
+		}
+		const scopes = (
+			await request<{ data: string[] }>(`${baseUrl}/rest/api-keys/scopes`, { headers: auth })
+		).data.data;
+		const created = await request<{ data: { rawApiKey: string } }>(`${baseUrl}/rest/api-keys`, {
+			method: 'POST',
+			body: { label: API_KEY_LABEL, scopes, expiresAt: null },
+			headers: auth,
+		});
+		const apiKey = created.data.data.rawApiKey;
+		const api = { 'X-N8N-API-KEY': apiKey };
+
+		// 4. workflows through the public API
+		const importWorkflow = async (workflow: object, activate = true): Promise<string> => {
+			const source = workflow as WorkflowJson;
+			if (typeof source.name !== 'string' || source.name === '')
+				throw new Error('A workflow to import needs a name');
+			const body: Record<string, unknown> = { settings: {} };
+			for (const field of WORKFLOW_WRITABLE_FIELDS) {
+				if (source[field] !== undefined && source[field] !== null) body[field] = source[field];
+			}
+			const list = await request<{
+				data: Array<{ id: string; name: string; isArchived?: boolean }>;
+			}>(`${baseUrl}/api/v1/workflows?name=${encodeURIComponent(source.name)}&limit=250`, {
+				headers: api,
+			});
+			const match = list.data.data.find(
+				(candidate) => candidate.name === source.name && !candidate.isArchived,
+			);
+			let id: string;
+			if (match) {
+				await request(`${baseUrl}/api/v1/workflows/${match.id}`, {
+					method: 'PUT',
+					body,
+					headers: api,
+				});
+				id = match.id;
+			} else {
+				id = (
+					await request<{ id: string }>(`${baseUrl}/api/v1/workflows`, {
+						method: 'POST',
+						body,
+						headers: api,
+					})
+				).data.id;
+			}
+			if (activate) {
+				await request(`${baseUrl}/api/v1/workflows/${id}/publish`, {
+					method: 'POST',
+					body: {},
+					headers: api,
+				});
+			}
+			return id;
+		};
+
+		const waitForWebhook = async (
+			path: string,
+			method = 'GET',
+			timeoutMs = 30_000,
+		): Promise<void> => {
+			const url = `${baseUrl}/webhook/${path.replace(/^\/+/, '')}`;
+			const until = Date.now() + timeoutMs;
+			let last = '';
+			for (;;) {
+				if (exitInfo !== undefined)
+					throw failure(`n8n exited (${exitInfo}) while waiting for webhook ${method} ${url}`);
+				try {
+					// a CORS preflight makes n8n list the methods registered for the path (Access-Control-Allow-Methods)
+					// without running the workflow; without Access-Control-Request-Method n8n logs no error while
+					// the path is not registered yet
+					const response = await fetch(url, {
+						method: 'OPTIONS',
+						headers: { origin: baseUrl },
+						signal: AbortSignal.timeout(10_000),
+					});
+					const allowed = (response.headers.get('access-control-allow-methods') ?? '').split(
+						/\s*,\s*/,
+					);
+					last = `HTTP ${response.status} ${(await response.text()).slice(0, 200)}`;
+					if (response.status < 400 && allowed.includes(method.toUpperCase())) return;
+				} catch (error) {
+					last = (error as Error).message;
+				}
+				if (Date.now() > until)
+					throw failure(
+						`Webhook ${method} ${url} was not registered within ${timeoutMs / 1000} s (last answer: ${last})`,
+					);
+				await sleep(250);
+			}
+		};
+
+		const workflowIds: string[] = [];
+		for (const workflow of options.workflows ?? []) {
+			workflowIds.push(await importWorkflow(workflow, true));
+			log(
+				`Published workflow "${(workflow as WorkflowJson).name as string}" (id ${workflowIds[workflowIds.length - 1]})`,
+			);
+		}
+		for (const workflow of options.workflows ?? []) {
+			for (const hook of webhookEndpoints(workflow)) await waitForWebhook(hook.path, hook.method);
+		}
+		const published = workflowIds.length > 0 ? `, ${workflowIds.length} workflow(s) published` : '';
+		log(
+			`n8n ready after ${seconds()} s (${manifest.name}@${manifest.version} as a community package${published})`,
+		);
+
+		return {
+			baseUrl,
+			owner: { email: SANDBOX_OWNER.email, password: SANDBOX_OWNER.password },
+			apiKey,
+			workflowIds,
+			importWorkflow,
+			waitForWebhook,
+			logs,
+			stop,
+			exited: exited.then(() => exitInfo ?? 'unknown'),
+		};
+	} catch (error) {
+		await stop();
+		// n8n's own reason (e.g. "Unrecognized node type" when publishing) is in its answer; its log tells more
+		throw error instanceof HttpError ? failure(error.message) : error;
+	}
+}
+
+export interface WebhookEndpoint {
+	/** Path after /webhook/ */
+	path: string;
+	method: string;
+	nodeName: string;
+}
+
+/** The production webhooks a workflow registers when published (enabled Webhook nodes). */
+export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
+	const nodes = ((workflow as WorkflowJson).nodes ?? []) as Array<{
+		name?: string;
+		type?: string;
+		disabled?: boolean;
+		webhookId?: string;
+		parameters?: {
+			path?: unknown;
+			httpMethod?: unknown;
+			isFullPath?: unknown;
+			multipleMethods?: unknown;
+		};
+	}>;
+	const endpoints: WebhookEndpoint[] = [];
+	for (const node of nodes) {
+		if (
+			node.type !== WEBHOOK_NODE_TYPE ||
+			node.disabled ||
+			typeof node.parameters?.path !== 'string'
+		)
+			continue;
+		let path = node.parameters.path.replace(/^\/+/, '');
+		// a path with :parameters is prefixed with the node's webhookId unless isFullPath is set
+		if (path.includes(':') && node.parameters.isFullPath !== true && node.webhookId)
+			path = `${node.webhookId}/${path}`;
+		const methods = Array.isArray(node.parameters.httpMethod)
+			? (node.parameters.httpMethod as string[])
+			: [typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET'];
+		for (const method of methods)
+			endpoints.push({ path, method: method.toUpperCase(), nodeName: node.name ?? '' });
+	}
+	return endpoints;
+}

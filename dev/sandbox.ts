@@ -1,0 +1,254 @@
+/**
+ * The sandbox (`npm start`): a real n8n on http://127.0.0.1:5678 with this package installed as a
+ * community package and every workflow in workflows/ imported and published. Its data lives in
+ * .state/sandbox/ and is kept between runs, so staff's edits in the editor survive a restart, unless the
+ * workflow's file changed meanwhile (then the file wins; see syncWorkflows). Ctrl-C stops everything.
+ *
+ * Simulators of the outside world (WhatsApp Cloud API, Open311, mailbox) plug in as `services`: each is
+ * started before n8n, may pass env to n8n (e.g. its base URL) and print lines, and is stopped after n8n.
+ */
+import { createHash } from 'crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { ensureN8nInstalled, repoRoot } from './n8n/install';
+import {
+	assertPortFree,
+	DEFAULT_PORT,
+	N8nInstance,
+	PortInUseError,
+	startN8n,
+	webhookEndpoints,
+} from './n8n/launcher';
+
+/** Something the sandbox runs next to n8n (a simulator). */
+export interface SandboxService {
+	name: string;
+	/** Starts the service; the env it returns is given to n8n, the lines are printed in the banner. */
+	start(): Promise<{ env?: Record<string, string>; lines?: string[] }>;
+	stop(): Promise<void>;
+}
+
+/** Simulators, started in this order before n8n and stopped in reverse order after it. */
+const services: SandboxService[] = [];
+
+/** Body sent in the printed curl line of a POST webhook, unless the workflow pins sample data for it. */
+const EXAMPLE_BODY = { timestamp: '2026-04-06T10:00:00+02:00' };
+
+interface WorkflowJson {
+	name?: string;
+	nodes?: unknown[];
+	pinData?: Record<string, Array<{ json?: { body?: unknown } }>>;
+}
+
+interface WorkflowFile {
+	file: string;
+	/** sha256 of the file, to tell whether it changed since it was last imported */
+	hash: string;
+	workflow: WorkflowJson;
+}
+
+interface LiveWorkflow extends WorkflowJson {
+	id: string;
+	active: boolean;
+	isArchived?: boolean;
+	activeVersion?: { nodes?: unknown[] } | null;
+}
+
+function readWorkflows(folder: string): WorkflowFile[] {
+	if (!existsSync(folder)) return [];
+	return readdirSync(folder)
+		.filter((name) => name.endsWith('.json'))
+		.sort()
+		.map((name) => {
+			const file = join(folder, name);
+			const text = readFileSync(file, 'utf8');
+			let workflow: WorkflowJson;
+			try {
+				workflow = JSON.parse(text) as WorkflowJson;
+			} catch (error) {
+				throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+			}
+			if (typeof workflow.name !== 'string' || workflow.name === '')
+				throw new Error(`${file}: the workflow has no name`);
+			return { file, hash: createHash('sha256').update(text).digest('hex'), workflow };
+		});
+}
+
+async function publicApi<T>(n8n: N8nInstance, path: string): Promise<T> {
+	const response = await fetch(`${n8n.baseUrl}/api/v1${path}`, {
+		headers: { 'X-N8N-API-KEY': n8n.apiKey },
+	});
+	if (!response.ok)
+		throw new Error(
+			`GET /api/v1${path} answered HTTP ${response.status}: ${(await response.text()).slice(0, 300)}`,
+		);
+	return (await response.json()) as T;
+}
+
+/**
+ * Brings the workflow files into n8n. A file that changed since it was last imported (or whose workflow is
+ * gone) is imported over the workflow of the same name and published; an unchanged file leaves the workflow
+ * as staff left it in the editor (edited, even unpublished). n8n's workflow history keeps replaced versions.
+ */
+async function syncWorkflows(n8n: N8nInstance, stateDir: string, files: WorkflowFile[]) {
+	const recordFile = join(stateDir, 'imported-workflows.json');
+	const record = (
+		existsSync(recordFile) ? JSON.parse(readFileSync(recordFile, 'utf8')) : {}
+	) as Record<string, string>;
+	const synced: Array<{ file: WorkflowFile; live: LiveWorkflow; note: string }> = [];
+	for (const file of files) {
+		const name = file.workflow.name as string;
+		const { data } = await publicApi<{ data: LiveWorkflow[] }>(
+			n8n,
+			`/workflows?name=${encodeURIComponent(name)}&limit=250`,
+		);
+		const existing = data.find((workflow) => workflow.name === name && !workflow.isArchived);
+		let id: string;
+		let note: string;
+		if (existing && record[name] === file.hash) {
+			id = existing.id;
+			note = 'file unchanged: kept as edited in n8n';
+		} else {
+			id = await n8n.importWorkflow(file.workflow, true);
+			record[name] = file.hash;
+			writeFileSync(recordFile, JSON.stringify(record, null, '\t') + '\n');
+			note = existing ? 'updated from the changed file and published' : 'imported and published';
+		}
+		const live = await publicApi<LiveWorkflow>(n8n, `/workflows/${id}`);
+		if (live.active) {
+			for (const hook of webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })) {
+				await n8n.waitForWebhook(hook.path, hook.method);
+			}
+		} else {
+			note += ' (not published)';
+		}
+		synced.push({ file, live, note });
+	}
+	return synced;
+}
+
+function shellQuote(text: string): string {
+	return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** curl lines for the production webhooks of a published workflow. */
+function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): string[] {
+	if (!live.active) return [];
+	return webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes }).map(
+		({ path, method, nodeName }) => {
+			const url = `${baseUrl}/webhook/${path}`;
+			if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
+				return `curl -sS -X ${method} ${url}`;
+			const pinned = (live.pinData ?? file.workflow.pinData)?.[nodeName]?.[0]?.json?.body;
+			const body = pinned && typeof pinned === 'object' ? pinned : EXAMPLE_BODY;
+			return `curl -sS -X ${method} ${url} -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(body))}`;
+		},
+	);
+}
+
+async function main(): Promise<number> {
+	const repo = repoRoot();
+	const port = Number(process.env.N8N_PORT ?? DEFAULT_PORT);
+	if (!Number.isInteger(port) || port <= 0 || port > 65535)
+		throw new Error(`N8N_PORT must be a port number, not "${process.env.N8N_PORT}"`);
+	const workflows = readWorkflows(join(repo, 'workflows'));
+
+	await assertPortFree(port); // before anything is installed or started
+	await ensureN8nInstalled();
+
+	const started: SandboxService[] = [];
+	let n8n: N8nInstance | undefined;
+	let stopping: Promise<void> | undefined;
+	const stopAll = (): Promise<void> =>
+		(stopping ??= (async () => {
+			if (n8n) {
+				console.log('Stopping n8n…');
+				await n8n.stop();
+			}
+			for (const service of started.reverse()) {
+				console.log(`Stopping ${service.name}…`);
+				await service
+					.stop()
+					.catch((error: unknown) =>
+						console.error(`Stopping ${service.name} failed: ${(error as Error).message}`),
+					);
+			}
+		})());
+
+	let interrupted = false;
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (interrupted) {
+			console.log('Forced exit');
+			process.exit(130);
+		}
+		interrupted = true;
+		console.log(`\n${signal}: stopping the sandbox (Ctrl-C again to force)`);
+		void stopAll().then(() => process.exit(0));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+
+	try {
+		const env: Record<string, string> = {};
+		const serviceLines: string[] = [];
+		for (const service of services) {
+			console.log(`Starting ${service.name}…`);
+			const result = await service.start();
+			started.push(service);
+			Object.assign(env, result.env);
+			serviceLines.push(...(result.lines ?? []));
+		}
+
+		const stateDir = join(repo, '.state', 'sandbox');
+		n8n = await startN8n({ packageDir: repo, stateDir, port, fresh: false, env });
+		const synced = await syncWorkflows(n8n, stateDir, workflows);
+		if (interrupted) return 0;
+
+		const lines = [
+			'',
+			'━━━ WhatsUrp sandbox ━━━',
+			`Editor:   ${n8n.baseUrl}`,
+			`Login:    ${n8n.owner.email}  /  ${n8n.owner.password}`,
+			'',
+			synced.length === 0 ? 'No workflow in workflows/.' : 'Workflows from workflows/:',
+		];
+		for (const { file, live, note } of synced) {
+			lines.push(
+				`  • ${live.name ?? file.workflow.name}  ${n8n.baseUrl}/workflow/${live.id}  (${note})`,
+			);
+			for (const curl of curlLines(n8n.baseUrl, live, file)) lines.push(`      ${curl}`);
+		}
+		if (serviceLines.length > 0) lines.push('', ...serviceLines);
+		lines.push(
+			'',
+			`Data kept in .state/sandbox/ (n8n log: .state/sandbox/n8n.log). Ctrl-C stops n8n.`,
+			'',
+		);
+		console.log(lines.join('\n'));
+
+		// runs until a signal stops everything (and exits), or until n8n dies
+		const reason = await n8n.exited;
+		if (interrupted) return 0;
+		console.error(
+			`n8n stopped unexpectedly (${reason}). Last lines of its log:\n${n8n.logs().trimEnd().split('\n').slice(-30).join('\n')}`,
+		);
+		await stopAll();
+		return 1;
+	} catch (error) {
+		await stopAll();
+		if (interrupted) return 0;
+		throw error;
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(
+			error instanceof PortInUseError
+				? error.message
+				: `Sandbox failed: ${(error as Error).message ?? String(error)}`,
+		);
+		process.exit(1);
+	},
+);
