@@ -1,24 +1,21 @@
 /** Errors thrown by the calendar; `field` names the offending setting or input. */
 
-export class CalendarConfigError extends Error {
+/** Base of the calendar's errors: `field` names the setting or input at fault. */
+abstract class CalendarError extends Error {
 	readonly field: string;
 
 	constructor(field: string, message: string) {
 		super(message);
-		this.name = 'CalendarConfigError';
+		this.name = new.target.name;
 		this.field = field;
 	}
 }
 
-export class CalendarInputError extends Error {
-	readonly field: string;
+/** A setting of the calendar (schedule, holidays, closures, timezone) is invalid. */
+export class CalendarConfigError extends CalendarError {}
 
-	constructor(field: string, message: string) {
-		super(message);
-		this.name = 'CalendarInputError';
-		this.field = field;
-	}
-}
+/** The instant to evaluate is not a date-time. */
+export class CalendarInputError extends CalendarError {}
 
 /** Short, safe rendering of an arbitrary value for error messages. */
 export function describeValue(value: unknown): string {
