@@ -5,7 +5,7 @@
  *   references credentials by name only and holds no secret (rules in dev/workflowLint.ts).
  * Runs after `tsc` (it reads the compiled node descriptions and the compiled checker).
  */
-const { src, dest, parallel, series } = require('gulp');
+const { src, dest, series } = require('gulp');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -45,4 +45,4 @@ async function checkWorkflows() {
 
 exports.build = copyAssets;
 exports.checkWorkflows = checkWorkflows;
-exports.default = series(parallel(copyAssets), checkWorkflows);
+exports.default = series(copyAssets, checkWorkflows);
