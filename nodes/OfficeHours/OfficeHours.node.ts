@@ -60,7 +60,7 @@ export class OfficeHours implements INodeType {
 					patronDay: this.getNodeParameter('patronDay', itemIndex, '') as string,
 					patronDayName: this.getNodeParameter('patronDayName', itemIndex, '') as string,
 					closures: this.getNodeParameter('closures', itemIndex, {}) as OfficeHoursParameters['closures'],
-					timezone: this.getNodeParameter('options.timezone', itemIndex, 'Europe/Rome') as string,
+					timezone: this.getNodeParameter('options.timezone', itemIndex, '') as string,
 				};
 				const outputField = this.getNodeParameter('options.outputField', itemIndex, 'officeHours') as string;
 				const instant = this.getNodeParameter('instant', itemIndex, '') as unknown;

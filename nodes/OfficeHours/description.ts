@@ -1,7 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RIMINI_CALENDAR, WEEKDAY_FIELD_NAMES, WEEKDAYS } from '../core/calendar';
+
 /** Day option values; their order is the order staff see in the editor. */
-export const WEEKDAY_OPTIONS = [
+const WEEKDAY_OPTIONS = [
 	{ name: 'Monday', value: 'monday' },
 	{ name: 'Tuesday', value: 'tuesday' },
 	{ name: 'Wednesday', value: 'wednesday' },
@@ -11,15 +13,21 @@ export const WEEKDAY_OPTIONS = [
 	{ name: 'Sunday', value: 'sunday' },
 ];
 
-/** Rimini's URP: Mon, Wed, Fri, Sat 9–13; Tue, Thu 9–17; Sunday closed. */
-const RIMINI_RANGES = [
-	{ day: 'monday', start: '09:00', end: '13:00' },
-	{ day: 'tuesday', start: '09:00', end: '17:00' },
-	{ day: 'wednesday', start: '09:00', end: '13:00' },
-	{ day: 'thursday', start: '09:00', end: '17:00' },
-	{ day: 'friday', start: '09:00', end: '13:00' },
-	{ day: 'saturday', start: '09:00', end: '13:00' },
-];
+/** 'H:mm' → 'HH:mm', as staff see times in the editor. */
+const editorTime = (time: string) => time.padStart(5, '0');
+
+/**
+ * The editor's defaults are Rimini's calendar, so an imported workflow works as is: the weekly ranges come
+ * from RIMINI_CALENDAR; patron day and timezone are literals (n8n's lint wants literal defaults), pinned
+ * to RIMINI_CALENDAR by test/nodes/officeHours.node.test.ts.
+ */
+const RIMINI_RANGES = WEEKDAYS.flatMap((weekday) =>
+	(RIMINI_CALENDAR.schedule[weekday] ?? []).map((range) => ({
+		day: WEEKDAY_FIELD_NAMES[weekday],
+		start: editorTime(range.start),
+		end: editorTime(range.end),
+	})),
+);
 
 export const officeHoursProperties: INodeProperties[] = [
 	{

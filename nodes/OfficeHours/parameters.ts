@@ -1,9 +1,10 @@
 import {
 	CalendarConfigError,
+	parsePatronDay,
+	WEEKDAY_FIELD_NAMES,
+	WEEKDAYS,
 	type CalendarConfig,
 	type Closure,
-	type PatronDay,
-	type TimeRange,
 	type Weekday,
 	type WeeklySchedule,
 } from '../core/calendar';
@@ -18,48 +19,31 @@ export interface OfficeHoursParameters {
 	timezone: string;
 }
 
-const WEEKDAY_NUMBERS: Record<string, Weekday> = {
-	monday: 1,
-	tuesday: 2,
-	wednesday: 3,
-	thursday: 4,
-	friday: 5,
-	saturday: 6,
-	sunday: 7,
-};
+function weekdayOf(day: string, index: number): Weekday {
+	const weekday = WEEKDAYS.find((candidate) => WEEKDAY_FIELD_NAMES[candidate] === String(day).toLowerCase());
+	if (weekday === undefined) {
+		throw new CalendarConfigError(
+			`schedule[${index}].day`,
+			`Day "${day}" in opening range ${index + 1} is not a weekday; choose Monday to Sunday`,
+		);
+	}
+	return weekday;
+}
 
 function toSchedule(ranges: OfficeHoursParameters['schedule']['ranges'] = []): WeeklySchedule {
 	const schedule: WeeklySchedule = {};
 	ranges.forEach((range, index) => {
-		const weekday = WEEKDAY_NUMBERS[String(range.day).toLowerCase()];
-		if (weekday === undefined) {
-			throw new CalendarConfigError(
-				`schedule[${index}].day`,
-				`Day "${range.day}" in opening range ${index + 1} is not a weekday; choose Monday to Sunday`,
-			);
-		}
-		const timeRange: TimeRange = { start: String(range.start ?? '').trim(), end: String(range.end ?? '').trim() };
-		(schedule[weekday] ??= []).push(timeRange);
+		(schedule[weekdayOf(range.day, index)] ??= []).push({
+			start: String(range.start ?? ''),
+			end: String(range.end ?? ''),
+		});
 	});
 	return schedule;
 }
 
-function toPatronDay(date: string, name: string): PatronDay | null {
-	const text = String(date ?? '').trim();
-	if (text === '') return null;
-	const match = /^(\d{1,2})[/.-](\d{1,2})$/.exec(text);
-	if (!match) {
-		throw new CalendarConfigError(
-			'patronDay',
-			`Patron day "${text}" is not a day of the year; use DD/MM, e.g. 14/10`,
-		);
-	}
-	return { day: Number(match[1]), month: Number(match[2]), name: String(name ?? '').trim() || 'Santo patrono' };
-}
-
 function toClosures(closures: OfficeHoursParameters['closures']['closure'] = []): Closure[] {
 	return closures.map((closure) => {
-		const result: Closure = { from: String(closure.from ?? '').trim() };
+		const result: Closure = { from: String(closure.from ?? '') };
 		const to = String(closure.to ?? '').trim();
 		const fromTime = String(closure.fromTime ?? '').trim();
 		const name = String(closure.name ?? '').trim();
@@ -70,13 +54,16 @@ function toClosures(closures: OfficeHoursParameters['closures']['closure'] = [])
 	});
 }
 
-/** Maps the node's parameters to the calendar's configuration (validation is the calendar's). */
+/**
+ * Maps the node's parameters to the calendar's configuration. Parsing, defaults for blank values and
+ * validation are the calendar's (nodes/core/calendar).
+ */
 export function toCalendarConfig(parameters: OfficeHoursParameters): CalendarConfig {
 	return {
-		timezone: String(parameters.timezone ?? '').trim() || 'Europe/Rome',
+		timezone: String(parameters.timezone ?? ''),
 		schedule: toSchedule(parameters.schedule?.ranges),
 		nationalHolidays: parameters.nationalHolidays !== false,
-		patronDay: toPatronDay(parameters.patronDay, parameters.patronDayName),
+		patronDay: parsePatronDay(String(parameters.patronDay ?? ''), String(parameters.patronDayName ?? '')),
 		closures: toClosures(parameters.closures?.closure),
 	};
 }

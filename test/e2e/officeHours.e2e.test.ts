@@ -10,6 +10,7 @@ import { startN8n, type N8nInstance } from '../../dev/n8n/launcher';
 
 const repo = join(__dirname, '../..');
 const port = Number(process.env.WHATSURP_E2E_PORT ?? 5679);
+const stateDir = join(repo, '.state/e2e-office-hours');
 const demo = JSON.parse(readFileSync(join(repo, 'workflows/office-hours-demo.json'), 'utf8')) as object;
 
 let n8n: N8nInstance | undefined;
@@ -18,7 +19,7 @@ beforeAll(async () => {
 	await ensureN8nInstalled();
 	n8n = await startN8n({
 		packageDir: repo,
-		stateDir: join(repo, '.state/e2e-office-hours'),
+		stateDir,
 		port,
 		fresh: true,
 		workflows: [demo],
@@ -99,6 +100,13 @@ describe('Office Hours on a real n8n', () => {
 		});
 		const workflow = (await response.json()) as { nodes: Array<{ type: string }> };
 		expect(workflow.nodes.map((node) => node.type)).toContain('n8n-nodes-whatsurp.officeHours');
+		// The stored workflow only echoes what was imported; the node types n8n itself loaded say how.
+		const loaded = JSON.parse(
+			readFileSync(join(stateDir, '.cache/n8n/public/types/nodes.json'), 'utf8'),
+		) as Array<{ name: string; outputNames?: string[] }>;
+		const officeHours = loaded.find((type) => type.name === 'n8n-nodes-whatsurp.officeHours');
+		expect(officeHours?.outputNames).toEqual(['Open', 'Closed']);
+		expect(loaded.some((type) => type.name === 'CUSTOM.officeHours')).toBe(false);
 	});
 
 	test('a malformed timestamp gets a clear error, not a verdict', async () => {

@@ -40,12 +40,14 @@ export class TestNodeTypes implements INodeTypes {
 	}
 }
 
+type TaskError = Error & { description?: string; context?: IDataObject };
+
 export interface WorkflowRun {
 	run: IRun;
 	/** Output arrays of a node's first run: one array per output. */
 	outputsOf(nodeName: string): INodeExecutionData[][];
 	/** The error a node stopped with, if it did. */
-	errorOf(nodeName: string): (Error & { description?: string; context?: IDataObject }) | undefined;
+	errorOf(nodeName: string): TaskError | undefined;
 }
 
 export async function runWorkflow(
@@ -113,11 +115,7 @@ export async function runWorkflow(
 			return (taskData.data?.main ?? []).map((items: INodeExecutionData[] | null) => items ?? []);
 		},
 		errorOf(nodeName) {
-			return run.data.resultData.runData[nodeName]?.[0]?.error as WorkflowRun['errorOf'] extends (
-				n: string,
-			) => infer R
-				? R
-				: never;
+			return run.data.resultData.runData[nodeName]?.[0]?.error as TaskError | undefined;
 		},
 	};
 }

@@ -1,5 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { RIMINI_CALENDAR } from '../../nodes/core/calendar';
 import { OfficeHours } from '../../nodes/OfficeHours/OfficeHours.node';
 import { runNode, TestNodeTypes } from '../helpers/runWorkflow';
 
@@ -14,6 +15,28 @@ function item(json: INodeExecutionData['json']): INodeExecutionData {
 }
 
 describe('Office Hours node, Rimini defaults', () => {
+	test("the editor's defaults are RIMINI_CALENDAR's", () => {
+		const defaults = Object.fromEntries(
+			new OfficeHours().description.properties.map((property) => [property.name, property.default]),
+		);
+		const patron = RIMINI_CALENDAR.patronDay!;
+		expect(defaults.patronDay).toBe(`${patron.day}/${patron.month}`);
+		expect(defaults.patronDayName).toBe(patron.name);
+		const options = new OfficeHours().description.properties.find((property) => property.name === 'options');
+		const timezone = options?.options?.find((option) => option.name === 'timezone') as { default: string };
+		expect(timezone.default).toBe(RIMINI_CALENDAR.timezone);
+		expect(defaults.schedule).toEqual({
+			ranges: [
+				{ day: 'monday', start: '09:00', end: '13:00' },
+				{ day: 'tuesday', start: '09:00', end: '17:00' },
+				{ day: 'wednesday', start: '09:00', end: '13:00' },
+				{ day: 'thursday', start: '09:00', end: '17:00' },
+				{ day: 'friday', start: '09:00', end: '13:00' },
+				{ day: 'saturday', start: '09:00', end: '13:00' },
+			],
+		});
+	});
+
 	test.each([
 		{
 			label: 'a Tuesday morning',

@@ -9,11 +9,13 @@ export type {
 	ClosedReason,
 	OfficeHoursResult,
 } from './types';
+export { WEEKDAY_FIELD_NAMES, WEEKDAYS } from './types';
 export { CalendarConfigError, CalendarInputError } from './errors';
 export { easterSunday, italianHolidays, type Holiday } from './holidays';
 export { parseInstant, EPOCH_MILLISECONDS_THRESHOLD } from './instant';
 export {
 	validateCalendarConfig,
+	parsePatronDay,
 	DEFAULT_TIMEZONE,
 	DEFAULT_CLOSURE_NAME,
 	DEFAULT_PATRON_DAY_NAME,

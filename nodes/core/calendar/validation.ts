@@ -6,7 +6,7 @@ import { IANAZone } from 'luxon';
 import { formatIsoDate, isExistingDate, parseCivilDate } from './civilDate';
 import { CalendarConfigError, describeValue } from './errors';
 import { formatTimeOfDay, parseTimeOfDay } from './time';
-import type { CalendarConfig, CivilDate, Weekday } from './types';
+import type { CalendarConfig, CivilDate, PatronDay, Weekday } from './types';
 import { WEEKDAY_FIELD_NAMES, WEEKDAYS } from './types';
 import { isValidTimezone } from './zone';
 
@@ -259,3 +259,22 @@ export function compileCalendar(config: CalendarConfig): CompiledCalendar {
 export function validateCalendarConfig(config: CalendarConfig): void {
 	compileCalendar(config);
 }
+
+/**
+ * Reads a patron day written as staff write it, 'DD/MM' ('14/10', also '14.10' or '14-10'); blank text
+ * means none. The name may be blank (DEFAULT_PATRON_DAY_NAME is used). Whether the day exists (31/02) is
+ * checked with the rest of the configuration.
+ */
+export function parsePatronDay(text: string, name: string): PatronDay | null {
+	const trimmed = text.trim();
+	if (trimmed === '') return null;
+	const match = /^(\d{1,2})[/.-](\d{1,2})$/.exec(trimmed);
+	if (!match) {
+		throw new CalendarConfigError(
+			'patronDay',
+			`Patron day ${describeValue(trimmed)} is not a day of the year; use DD/MM, e.g. 14/10`,
+		);
+	}
+	return { day: Number(match[1]), month: Number(match[2]), name };
+}
+
