@@ -11,7 +11,11 @@ module.exports = {
 			displayName: 'unit',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/nodes/**/*.test.ts'],
+			testMatch: [
+				'<rootDir>/test/unit/**/*.test.ts',
+				'<rootDir>/test/nodes/**/*.test.ts',
+				'<rootDir>/test/workflows/**/*.test.ts',
+			],
 			setupFiles: ['<rootDir>/test/helpers/quietN8n.ts'],
 		},
 		{
