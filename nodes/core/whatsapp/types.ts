@@ -11,6 +11,8 @@ export interface CitizenRef {
 	userId?: string;
 	/** Profile name, when Meta sends it. */
 	name?: string;
+	/** WhatsApp username (`contacts[].profile.username`), when the user has one and Meta sends it. */
+	username?: string;
 }
 
 /** One error object as Meta sends it in webhooks and API answers. */
@@ -61,6 +63,10 @@ export interface InboundMessage {
 	reply?: { id: string; title: string; description?: string };
 	reaction?: { messageId: string; emoji?: string };
 	context?: { messageId: string; from?: string; forwarded?: boolean; frequentlyForwarded?: boolean };
+	/** True when the message was forwarded (also set when `context` carries no message id). */
+	forwarded?: boolean;
+	/** True when the message was forwarded many times. */
+	frequentlyForwarded?: boolean;
 	contacts?: unknown[];
 	order?: { catalogId?: string; text?: string; items: unknown[] };
 	system?: { body?: string; type?: string; newWaId?: string };
@@ -68,6 +74,8 @@ export interface InboundMessage {
 	errors?: MetaErrorDetail[];
 	/** True when this is an echo of a message the business sent (not a citizen's). */
 	echo: boolean;
+	/** Echoes only: the citizen the business wrote to (`from` is then the business number). */
+	to?: CitizenRef;
 	/** The original message object exactly as received. */
 	raw: unknown;
 }
