@@ -96,7 +96,8 @@ export function nodeHeadersDir(node = nodeBinary()): string {
 		if (Number(major) === NODE_MAJOR) return dir;
 	}
 	throw new Error(
-		`Cannot find Node ${NODE_MAJOR} headers (include/node/node_version.h) in: ${candidates.join(', ')}`,
+		`Cannot find Node ${NODE_MAJOR} headers (include/node/node_version.h) in: ${candidates.join(', ')}. ` +
+			'A later `npm install <package>` prunes the headers that the `node` package installed without saving them: run `npm rebuild node` (or `npm ci`).',
 	);
 }
 

@@ -52,6 +52,7 @@ export const SANDBOX_OWNER = {
 const API_KEY_LABEL = 'whatsurp-dev';
 const BROWSER_ID = 'whatsurp-dev-launcher';
 const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
+const WHATSURP_TRIGGER_TYPE = 'n8n-nodes-whatsurp.whatsUrpTrigger';
 /**
  * Top-level workflow fields taken from a workflow file. n8n 2.41's public API answers 400 to the others an
  * editor export may carry: id, active, versionId, tags, meta, createdAt, updatedAt, isArchived, triggerCount
@@ -84,12 +85,24 @@ export interface StartN8nOptions {
 	fresh?: boolean;
 	/** Workflow JSON objects to import and publish (activate); startN8n resolves once their webhooks answer. */
 	workflows?: object[];
+	/**
+	 * Credentials to create (or update, matched by name and type) before the workflows are imported; the
+	 * workflows reference them by name, as the files in workflows/ do.
+	 */
+	credentials?: CredentialSpec[];
 	/** Extra env for n8n (applied last). */
 	env?: Record<string, string>;
 	/** Progress lines (default: stderr). */
 	log?: (line: string) => void;
 	/** How long to wait for n8n to be ready (default 180 s; the first start runs the database migrations). */
 	startTimeoutMs?: number;
+}
+
+export interface CredentialSpec {
+	name: string;
+	/** Credential type, e.g. whatsAppCloudApi. */
+	type: string;
+	data: Record<string, unknown>;
 }
 
 export interface N8nInstance {
@@ -99,6 +112,10 @@ export interface N8nInstance {
 	apiKey: string;
 	/** Ids of the imported workflows, in order. */
 	workflowIds: string[];
+	/** Ids of the credentials created from `options.credentials`, by name. */
+	credentialIds: Record<string, string>;
+	/** Creates or updates (by name and type) a credential; returns its id. */
+	upsertCredential(credential: CredentialSpec): Promise<string>;
 	/** Imports (or updates, matched by name) a workflow and publishes it unless activate is false; returns its id. */
 	importWorkflow(workflow: object, activate?: boolean): Promise<string>;
 	/** Waits until the production webhook is registered (a CORS preflight answers 204 for the method; nothing is executed). */
@@ -672,6 +689,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			for (const field of WORKFLOW_WRITABLE_FIELDS) {
 				if (source[field] !== undefined && source[field] !== null) body[field] = source[field];
 			}
+			if (Array.isArray(body.nodes)) body.nodes = body.nodes.map(credentialsByName);
 			const list = await request<{
 				data: Array<{ id: string; name: string; isArchived?: boolean }>;
 			}>(`${baseUrl}/api/v1/workflows?name=${encodeURIComponent(source.name)}&limit=250`, {
@@ -743,6 +761,35 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			}
 		};
 
+		// 4b. credentials through the public API, before the workflows that use them
+		const upsertCredential = async (credential: CredentialSpec): Promise<string> => {
+			const list = await request<{ data: Array<{ id: string; name: string; type: string }> }>(
+				`${baseUrl}/api/v1/credentials?limit=250`,
+				{ headers: api },
+			);
+			const match = list.data.data.find((c) => c.name === credential.name && c.type === credential.type);
+			if (match) {
+				await request(`${baseUrl}/api/v1/credentials/${match.id}`, {
+					method: 'PATCH',
+					body: { name: credential.name, type: credential.type, data: credential.data },
+					headers: api,
+				});
+				return match.id;
+			}
+			return (
+				await request<{ id: string }>(`${baseUrl}/api/v1/credentials`, {
+					method: 'POST',
+					body: { name: credential.name, type: credential.type, data: credential.data },
+					headers: api,
+				})
+			).data.id;
+		};
+		const credentialIds: Record<string, string> = {};
+		for (const credential of options.credentials ?? []) {
+			credentialIds[credential.name] = await upsertCredential(credential);
+			log(`Credential "${credential.name}" (${credential.type}) ready`);
+		}
+
 		const workflowIds: string[] = [];
 		for (const workflow of options.workflows ?? []) {
 			workflowIds.push(await importWorkflow(workflow, true));
@@ -763,6 +810,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			owner: { email: SANDBOX_OWNER.email, password: SANDBOX_OWNER.password },
 			apiKey,
 			workflowIds,
+			credentialIds,
+			upsertCredential,
 			importWorkflow,
 			waitForWebhook,
 			logs,
@@ -774,6 +823,24 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		// n8n's own reason (e.g. "Unrecognized node type" when publishing) is in its answer; its log tells more
 		throw error instanceof HttpError ? failure(error.message) : error;
 	}
+}
+
+/**
+ * Workflow files reference credentials by name only ({ name }); n8n resolves a name to its credential on
+ * import only when the id is explicitly null, as in its own exports without credentials.
+ */
+function credentialsByName(node: unknown): unknown {
+	if (typeof node !== 'object' || node === null) return node;
+	const credentials = (node as { credentials?: Record<string, unknown> }).credentials;
+	if (!credentials) return node;
+	const resolved: Record<string, unknown> = {};
+	for (const [type, reference] of Object.entries(credentials)) {
+		resolved[type] =
+			typeof reference === 'object' && reference !== null && !('id' in reference)
+				? { id: null, ...reference }
+				: reference;
+	}
+	return { ...node, credentials: resolved };
 }
 
 export interface WebhookEndpoint {
@@ -799,6 +866,12 @@ export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
 	}>;
 	const endpoints: WebhookEndpoint[] = [];
 	for (const node of nodes) {
+		// the WhatsUrp Trigger: GET (Meta's handshake) and POST on <webhookId>/webhook
+		if (node.type === WHATSURP_TRIGGER_TYPE && !node.disabled && node.webhookId) {
+			for (const method of ['GET', 'POST'])
+				endpoints.push({ path: `${node.webhookId}/webhook`, method, nodeName: node.name ?? '' });
+			continue;
+		}
 		if (
 			node.type !== WEBHOOK_NODE_TYPE ||
 			node.disabled ||

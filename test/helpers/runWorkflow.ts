@@ -1,12 +1,16 @@
 /**
  * Runs nodes in-process with n8n-core's own WorkflowExecute, so parameters, expressions,
- * continueOnFail and outputs behave as in n8n. No network, no database.
+ * continueOnFail and outputs behave as in n8n. Credentials come from a test map (no database) and are
+ * applied the way the credential class declares (its generic `authenticate` headers/query).
  */
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	Workflow,
 	type IConnections,
 	type IDataObject,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -40,6 +44,54 @@ export class TestNodeTypes implements INodeTypes {
 	}
 }
 
+/** Credentials by type: their decrypted data, and the class whose `authenticate` applies them. */
+export type TestCredentials = Record<string, { data: ICredentialDataDecryptedObject; type: ICredentialType }>;
+
+/** `=Bearer {{$credentials.accessToken}}` → `Bearer <token>` (the only expression form our credentials use). */
+function resolveCredentialTemplate(template: unknown, data: ICredentialDataDecryptedObject): unknown {
+	if (typeof template !== 'string' || !template.startsWith('=')) return template;
+	return template
+		.slice(1)
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(data[key] ?? ''));
+}
+
+/** The part of n8n's credentials helper that node execution uses, over an in-memory map. */
+function testCredentialsHelper(credentials: TestCredentials) {
+	return {
+		getParentTypes: () => [],
+		async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
+			const entry = credentials[type];
+			if (!entry) throw new Error(`No test credential of type ${type}`);
+			return { ...entry.data };
+		},
+		async authenticate(
+			data: ICredentialDataDecryptedObject,
+			type: string,
+			requestOptions: IHttpRequestOptions,
+		): Promise<IHttpRequestOptions> {
+			const authenticate = credentials[type]?.type.authenticate;
+			if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') {
+				return requestOptions;
+			}
+			const headers = { ...(requestOptions.headers ?? {}) };
+			for (const [name, value] of Object.entries(authenticate.properties.headers ?? {})) {
+				headers[name] = resolveCredentialTemplate(value, data) as string;
+			}
+			return { ...requestOptions, headers };
+		},
+		async preAuthentication() {
+			return undefined;
+		},
+		async updateCredentials() {
+			return undefined;
+		},
+		async getCredentials() {
+			throw new Error('not needed in tests');
+		},
+		getCredentialsProperties: () => [],
+	};
+}
+
 type TaskError = Error & { description?: string; context?: IDataObject };
 
 export interface WorkflowRun {
@@ -55,6 +107,7 @@ export async function runWorkflow(
 	nodes: INode[],
 	connections: IConnections,
 	input: INodeExecutionData[],
+	credentials: TestCredentials = {},
 ): Promise<WorkflowRun> {
 	const workflowData: IWorkflowBase = {
 		id: 'test',
@@ -87,6 +140,7 @@ export async function runWorkflow(
 		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
 		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
 		userId: 'test-user',
+		credentialsHelper: testCredentialsHelper(credentials),
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const startNode = workflow.getStartNode();
@@ -126,7 +180,7 @@ export async function runNode(
 	type: string,
 	parameters: INode['parameters'],
 	input: INodeExecutionData[],
-	options: { continueOnFail?: boolean } = {},
+	options: { continueOnFail?: boolean; credentials?: TestCredentials } = {},
 ): Promise<WorkflowRun & { outputs(): INodeExecutionData[][]; error(): ReturnType<WorkflowRun['errorOf']> }> {
 	const node: INode = {
 		id: 'node-under-test',
@@ -135,9 +189,16 @@ export async function runNode(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
+		...(options.credentials
+			? {
+					credentials: Object.fromEntries(
+						Object.keys(options.credentials).map((type) => [type, { id: `test-${type}`, name: `Test ${type}` }]),
+					),
+				}
+			: {}),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
-	const result = await runWorkflow(nodeTypes, [node], {}, input);
+	const result = await runWorkflow(nodeTypes, [node], {}, input, options.credentials);
 	return {
 		...result,
 		outputs: () => result.outputsOf(node.name),

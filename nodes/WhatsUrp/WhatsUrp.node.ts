@@ -1,0 +1,102 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { MessageValidationError } from '../core/whatsapp/messages';
+import { ApiConfigError } from '../core/whatsapp/api';
+import { whatsAppCloudApiConnection } from '../shared/whatsAppCredentialTest';
+import { operations, type Operation } from './operations';
+
+/** Sends WhatsApp messages to citizens as the URP, marks their messages read, downloads their media. */
+export class WhatsUrp implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'WhatsUrp',
+		name: 'whatsUrp',
+		icon: { light: 'file:whatsUrp.svg', dark: 'file:whatsUrp.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			"Send WhatsApp messages to citizens from the URP's number, mark their messages as read and download what they sent",
+		defaults: { name: 'WhatsUrp' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiConnection' }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Download Media', value: 'downloadMedia', action: 'Download media sent by a citizen' },
+					{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read' },
+					{ name: 'Send Buttons', value: 'sendButtons', action: 'Send a message with reply buttons' },
+					{ name: 'Send List', value: 'sendList', action: 'Send a message with a list' },
+					{ name: 'Send Media', value: 'sendMedia', action: 'Send an image or document' },
+					{ name: 'Send Template', value: 'sendTemplate', action: 'Send a template message' },
+					{ name: 'Send Text', value: 'sendText', action: 'Send a text message' },
+				],
+				default: 'sendText',
+			},
+			...Object.values(operations).flatMap((operation) => operation.description),
+		],
+	};
+
+	methods = { credentialTest: { whatsAppCloudApiConnection } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
+				const module = operations[operation];
+				if (!module) {
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, { itemIndex });
+				}
+				output.push(await module.execute.call(this, itemIndex));
+			} catch (error) {
+				const nodeError = asNodeError(this, error, itemIndex);
+				if (this.continueOnFail()) {
+					output.push({
+						json: { ...items[itemIndex].json, error: nodeError.message },
+						pairedItem: { item: itemIndex },
+					});
+					continue;
+				}
+				throw nodeError;
+			}
+		}
+		return [output];
+	}
+}
+
+/** Whatever an operation threw, as the n8n error staff see: what is wrong and how to fix it. */
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof MessageValidationError) {
+		return new NodeOperationError(context.getNode(), error.message, {
+			itemIndex,
+			description: `${error.hintIt} (${error.field})`,
+		});
+	}
+	if (error instanceof ApiConfigError) {
+		return new NodeOperationError(context.getNode(), error.message, {
+			itemIndex,
+			description: `Check the "${error.field}" field of the WhatsApp Cloud API credential.`,
+		});
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}

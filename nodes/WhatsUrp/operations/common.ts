@@ -1,0 +1,203 @@
+/** What the send operations share: the recipient, the 24-hour-window fallback, template parameters. */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { MetaApiError } from '../../core/whatsapp/errors';
+import {
+	buildTemplateMessage,
+	type RecipientInput,
+	type TemplateButtonParameter,
+	type TemplateHeaderParameter,
+} from '../../core/whatsapp/messages';
+import { postMessage, toNodeApiError, type SentMessage } from '../transport';
+
+export type Operation =
+	| 'sendText'
+	| 'sendTemplate'
+	| 'sendButtons'
+	| 'sendList'
+	| 'sendMedia'
+	| 'markAsRead'
+	| 'downloadMedia';
+
+export interface OperationModule {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData>;
+}
+
+/** Limits a property to some operations. */
+export function forOperations(operations: Operation[], properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => ({
+		...property,
+		displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: operations } },
+	}));
+}
+
+/** A business-scoped user id (BSUID) looks like `IT.1502576394655843`; anything else is a phone number. */
+const BSUID = /^[A-Z]{2}(\.[A-Za-z0-9]+)+$/;
+
+export function recipientFrom(value: unknown): RecipientInput {
+	const text = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
+	return BSUID.test(text) ? { userId: text } : text;
+}
+
+export const recipientProperty: INodeProperties = {
+	displayName: 'Recipient',
+	name: 'to',
+	type: 'string',
+	default: '={{ $json.from?.waId || $json.from?.userId }}',
+	required: true,
+	placeholder: 'e.g. 393331234567',
+	description:
+		"The citizen's WhatsApp number with country code (digits, e.g. 393331234567), or their user ID (e.g. IT.1502576394655843) when they use a username. The default answers the citizen who wrote.",
+};
+
+export const replyToOption: INodeProperties = {
+	displayName: 'Reply To Message ID',
+	name: 'replyTo',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. wamid.HBgLMzkzMzMxMjM0NTY3FQIAEhgg',
+	description: "Quote the citizen's message above the reply: its message ID, as the trigger gives it",
+};
+
+/** Template parameters, as fixedCollections; the same shape for the template operation and the fallback. */
+export function templateParameterProperties(prefix: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Body Parameters',
+			name: `${prefix}BodyParameters`,
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Parameter',
+			default: {},
+			description: 'Values for {{1}}, {{2}}, … in the template body, in order',
+			options: [
+				{
+					displayName: 'Parameter',
+					name: 'parameter',
+					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
+				},
+			],
+		},
+	];
+}
+
+export function readBodyParameters(context: IExecuteFunctions, name: string, itemIndex: number): string[] {
+	const collection = context.getNodeParameter(name, itemIndex, {}) as { parameter?: Array<{ value?: unknown }> };
+	return (collection.parameter ?? []).map((entry) => String(entry.value ?? ''));
+}
+
+export function readHeaderParameters(context: IExecuteFunctions, itemIndex: number): TemplateHeaderParameter[] {
+	const collection = context.getNodeParameter('headerParameters', itemIndex, {}) as {
+		parameter?: Array<{ type?: string; value?: unknown }>;
+	};
+	return (collection.parameter ?? []).map((entry) => {
+		const value = String(entry.value ?? '');
+		return entry.type === 'image' || entry.type === 'document' || entry.type === 'video'
+			? { type: entry.type, link: value }
+			: value;
+	});
+}
+
+export function readButtonParameters(context: IExecuteFunctions, itemIndex: number): TemplateButtonParameter[] {
+	const collection = context.getNodeParameter('buttonParameters', itemIndex, {}) as {
+		parameter?: Array<{ index?: number; subType?: string; value?: unknown }>;
+	};
+	return (collection.parameter ?? []).map((entry) => ({
+		index: Number(entry.index ?? 0),
+		subType: entry.subType === 'url' ? 'url' : 'quick_reply',
+		value: String(entry.value ?? ''),
+	}));
+}
+
+/** Properties of the "outside the 24-hour window" fallback, shown for the free-form send operations. */
+export const windowFallbackProperties: INodeProperties[] = [
+	{
+		displayName: 'Outside the 24-Hour Window',
+		name: 'outsideWindow',
+		type: 'options',
+		options: [
+			{ name: 'Fail', value: 'fail', description: 'Stop with the error 131047' },
+			{
+				name: 'Send a Template Instead',
+				value: 'template',
+				description: 'Send the approved template below when WhatsApp refuses free text (error 131047)',
+			},
+		],
+		default: 'fail',
+		description:
+			'WhatsApp accepts free-form messages only within 24 hours of the citizen\'s last message; after that only approved templates',
+	},
+	{
+		displayName: 'Fallback Template Name',
+		name: 'fallbackTemplateName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. risposta_urp',
+		displayOptions: { show: { outsideWindow: ['template'] } },
+		description: 'An approved template of the URP (WhatsApp Manager → Message Templates)',
+	},
+	{
+		displayName: 'Fallback Template Language',
+		name: 'fallbackTemplateLanguage',
+		type: 'string',
+		default: 'it',
+		displayOptions: { show: { outsideWindow: ['template'] } },
+		description: 'Language code of the approved translation, e.g. it or it_IT',
+	},
+	...templateParameterProperties('fallback').map((property) => ({
+		...property,
+		displayOptions: { show: { outsideWindow: ['template'] } },
+	})),
+];
+
+/** The output item of a send operation. */
+export function sentItem(
+	operation: Operation,
+	sent: SentMessage,
+	recipient: RecipientInput,
+	itemIndex: number,
+	extra: IDataObject = {},
+): INodeExecutionData {
+	const to = typeof recipient === 'string' ? { to: recipient } : { to: recipient.waId ?? recipient.userId ?? '' };
+	return {
+		json: { operation, ...to, ...sent, ...extra },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * Sends a free-form message; on 131047 (outside the 24-hour window) and when the node is set to,
+ * sends the fallback template instead. Refusals become NodeApiError.
+ */
+export async function sendWithWindowFallback(
+	context: IExecuteFunctions,
+	operation: Operation,
+	itemIndex: number,
+	recipient: RecipientInput,
+	payload: object,
+): Promise<INodeExecutionData> {
+	const first = await postMessage(context, payload);
+	if (first.ok) return sentItem(operation, first.sent, recipient, itemIndex);
+	if (!shouldFallBack(context, first.error, itemIndex)) throw toNodeApiError(context, first.error, itemIndex);
+
+	const template = buildTemplateMessage(recipient, {
+		name: context.getNodeParameter('fallbackTemplateName', itemIndex) as string,
+		language: context.getNodeParameter('fallbackTemplateLanguage', itemIndex, 'it') as string,
+		bodyParameters: readBodyParameters(context, 'fallbackBodyParameters', itemIndex),
+	});
+	const second = await postMessage(context, template);
+	if (!second.ok) throw toNodeApiError(context, second.error, itemIndex);
+	return sentItem(operation, second.sent, recipient, itemIndex, {
+		fallbackTemplate: template.template.name,
+		outsideWindow: true,
+	});
+}
+
+function shouldFallBack(context: IExecuteFunctions, error: MetaApiError, itemIndex: number): boolean {
+	return (
+		error.kind === 'outsideWindow' &&
+		(context.getNodeParameter('outsideWindow', itemIndex, 'fail') as string) === 'template'
+	);
+}
