@@ -8,6 +8,8 @@ export interface ListDefinition {
 	name: string;
 	/** Other spellings a citizen may type (`PUBBLICA UTILITA`, `PUBBLICAUTILITÀ`, …). */
 	aliases: string[];
+	/** How replies name the list (`#PUBBLICAUTILITA'`); `#` + name when absent. */
+	display?: string;
 }
 
 export interface CommandConfig {
