@@ -59,6 +59,8 @@ function resolveCredentialTemplate(template: unknown, data: ICredentialDataDecry
 function testCredentialsHelper(credentials: TestCredentials) {
 	return {
 		getParentTypes: () => [],
+		// n8n checks that the node declares the credential; our nodes do, and a wrong one fails on lookup
+		isCredentialUsableByNode: (type: string) => type in credentials,
 		async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
 			const entry = credentials[type];
 			if (!entry) throw new Error(`No test credential of type ${type}`);

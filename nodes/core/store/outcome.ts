@@ -1,0 +1,75 @@
+/**
+ * One word for what a subscription command did, so a workflow can pick the citizen's reply with a
+ * Switch on `outcome` instead of reading the change lists.
+ */
+import type { ChangeResult, SubscriberRecord, SubscriptionState } from './types';
+
+export type CommandOperation = 'requestSubscription' | 'confirmConsent' | 'unsubscribe' | 'importSubscriber';
+
+export type CommandOutcome =
+	/** The lists wait for the policy to be accepted (reply: the policy with the "Accetto" button). */
+	| 'pending'
+	/** Every list named was already active. */
+	| 'alreadyActive'
+	/** Policy accepted: the pending lists are active now. */
+	| 'activated'
+	/** The request was older than the pending time limit: the citizen must ask again. */
+	| 'expired'
+	/** "ACCETTO" without a pending request. */
+	| 'nothingPending'
+	/** Lists cancelled. */
+	| 'cancelled'
+	/** Nothing to cancel: the citizen had no active or pending list among those named. */
+	| 'notSubscribed'
+	| 'imported'
+	/** Nothing changed: a redelivered or repeated command, or one older than the current state. */
+	| 'unchanged';
+
+export interface CommandSummary {
+	outcome: CommandOutcome;
+	/** Lists this command changed. */
+	changedLists: string[];
+	activeLists: string[];
+	pendingLists: string[];
+}
+
+function listsIn(subscriber: SubscriberRecord | null, state: SubscriptionState): string[] {
+	return (subscriber?.subscriptions ?? []).filter((s) => s.state === state).map((s) => s.list);
+}
+
+export function summariseChange(operation: CommandOperation, result: ChangeResult): CommandSummary {
+	const changedTo = (state: SubscriptionState) => result.changed.some((change) => change.to === state);
+	const unchangedBecause = (reason: ChangeResult['unchanged'][number]['reason']) =>
+		result.unchanged.some((entry) => entry.reason === reason);
+	let outcome: CommandOutcome = 'unchanged';
+	switch (operation) {
+		case 'requestSubscription':
+			if (changedTo('pending')) outcome = 'pending';
+			else if (
+				result.unchanged.length > 0 &&
+				result.unchanged.every((entry) => entry.reason === 'already' && entry.state === 'active')
+			)
+				outcome = 'alreadyActive';
+			else if (result.unchanged.some((entry) => entry.reason === 'already' && entry.state === 'pending'))
+				outcome = 'pending';
+			break;
+		case 'confirmConsent':
+			if (changedTo('active')) outcome = 'activated';
+			else if (unchangedBecause('expired')) outcome = 'expired';
+			else if (!unchangedBecause('stale')) outcome = 'nothingPending';
+			break;
+		case 'unsubscribe':
+			if (changedTo('cancelled')) outcome = 'cancelled';
+			else if (!unchangedBecause('stale')) outcome = 'notSubscribed';
+			break;
+		case 'importSubscriber':
+			outcome = result.changed.length > 0 ? 'imported' : 'unchanged';
+			break;
+	}
+	return {
+		outcome,
+		changedLists: result.changed.map((change) => change.list),
+		activeLists: listsIn(result.subscriber, 'active'),
+		pendingLists: listsIn(result.subscriber, 'pending'),
+	};
+}
