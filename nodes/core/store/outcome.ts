@@ -42,6 +42,8 @@ export function summariseChange(operation: CommandOperation, result: ChangeResul
 	const unchangedBecause = (reason: ChangeResult['unchanged'][number]['reason']) =>
 		result.unchanged.some((entry) => entry.reason === reason);
 	let outcome: CommandOutcome = 'unchanged';
+	// a redelivered command: already applied once, nothing to report again
+	if (result.duplicate) operation = 'duplicate' as CommandOperation;
 	switch (operation) {
 		case 'requestSubscription':
 			if (changedTo('pending')) outcome = 'pending';

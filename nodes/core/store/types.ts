@@ -69,6 +69,11 @@ export interface ChangeResult {
 	changed: ListChange[];
 	/** Lists the command named whose state was already what it asked for (or stale: older than the current state). */
 	unchanged: Array<{ list: string; state: SubscriptionState | null; reason: 'already' | 'stale' | 'notPending' | 'expired' }>;
+	/**
+	 * True when the command's message id was already applied (a redelivery): nothing was changed and no
+	 * audit event was written; `changed` and `unchanged` are then empty.
+	 */
+	duplicate?: boolean;
 }
 
 /** Context of every change: recorded in `audit_event`. */
@@ -90,5 +95,7 @@ export interface AuditEvent {
 	action: string;
 	policyVersion: string | null;
 	channel: string | null;
+	/** Message id that caused the event, if any. */
+	messageId: string | null;
 	detail: Record<string, unknown>;
 }

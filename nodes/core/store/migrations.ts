@@ -1,0 +1,124 @@
+/**
+ * Versioned schema migrations, applied in order by the store itself on first use and recorded in
+ * `schema_migrations(version, name, applied_at)`. To add a version: append an entry to MIGRATIONS
+ * with the next number; it runs once, in the same locked transaction as the others.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Dialect, TxBody } from './engine';
+import { sql } from './engine';
+import { StoreError } from './errors';
+
+export interface Migration {
+	version: number;
+	name: string;
+	/** DDL statements, written for the given dialect (column types differ, SQL is shared). */
+	statements(dialect: Dialect): string[];
+}
+
+/** Version 1: subscribers, subscriptions, audit trail, inbound dedupe, store metadata (DESIGN §6). */
+const subscriptionsV1: Migration = {
+	version: 1,
+	name: 'subscriptions',
+	statements: (d) => [
+		`CREATE TABLE subscriber (
+			key ${d.key} PRIMARY KEY,
+			wa_id TEXT,
+			user_id TEXT,
+			display_name TEXT,
+			optout_all_at ${d.timestamp},
+			created_at ${d.timestamp} NOT NULL,
+			updated_at ${d.timestamp} NOT NULL,
+			CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL)
+		)`,
+		'CREATE UNIQUE INDEX subscriber_wa_id_uq ON subscriber (wa_id)',
+		'CREATE UNIQUE INDEX subscriber_user_id_uq ON subscriber (user_id)',
+		`CREATE TABLE subscription (
+			subscriber_key ${d.key} NOT NULL REFERENCES subscriber (key) ON DELETE CASCADE,
+			list ${d.key} NOT NULL,
+			state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'cancelled')),
+			policy_version TEXT,
+			requested_at ${d.timestamp},
+			consent_at ${d.timestamp},
+			cancelled_at ${d.timestamp},
+			command_at ${d.timestamp} NOT NULL,
+			updated_at ${d.timestamp} NOT NULL,
+			PRIMARY KEY (subscriber_key, list)
+		)`,
+		'CREATE INDEX subscription_list_state_idx ON subscription (list, state, subscriber_key)',
+		'CREATE INDEX subscription_state_idx ON subscription (state, subscriber_key)',
+		`CREATE TABLE audit_event (
+			id ${d.serialId},
+			at ${d.timestamp} NOT NULL,
+			subject TEXT NOT NULL,
+			action TEXT NOT NULL,
+			policy_version TEXT,
+			channel TEXT,
+			message_id TEXT,
+			detail ${d.json} NOT NULL
+		)`,
+		'CREATE INDEX audit_event_subject_idx ON audit_event (subject, id)',
+		`CREATE UNIQUE INDEX audit_event_message_action_uq ON audit_event (message_id, action)
+			WHERE message_id IS NOT NULL`,
+		`CREATE TABLE inbound_seen (
+			message_id TEXT PRIMARY KEY,
+			seen_at ${d.timestamp} NOT NULL
+		)`,
+		'CREATE INDEX inbound_seen_seen_at_idx ON inbound_seen (seen_at)',
+		`CREATE TABLE store_meta (
+			key TEXT PRIMARY KEY,
+			value TEXT NOT NULL
+		)`,
+	],
+};
+
+/** Every migration, in version order. */
+export const MIGRATIONS: readonly Migration[] = [subscriptionsV1];
+
+/** The schema version this code writes and reads: the last migration's. */
+export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** What running the migrations found and did. */
+export interface MigrationOutcome {
+	/** Versions applied by this call (empty when the database was up to date). */
+	applied: number[];
+	/** Hex of the 32-byte pepper keying anonymous audit subjects (created once, in `store_meta`). */
+	pepper: string;
+}
+
+/** Applies the missing migrations and makes sure the pepper exists. Runs inside Engine.migrate. */
+export function* migrationBody(dialect: Dialect): TxBody<MigrationOutcome> {
+	yield* sql(
+		`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at ${dialect.timestamp} NOT NULL
+		)`,
+	);
+	const { rows } = yield* sql('SELECT version FROM schema_migrations');
+	const done = new Set(rows.map((row) => Number(row.version)));
+	const newest = Math.max(0, ...done);
+	if (newest > SCHEMA_VERSION) {
+		throw new StoreError(
+			`The database holds schema version ${newest}, newer than this package knows (${SCHEMA_VERSION}): update the package`,
+			{ code: 'SCHEMA_TOO_NEW' },
+		);
+	}
+	const applied: number[] = [];
+	for (const migration of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
+		if (done.has(migration.version)) continue;
+		for (const statement of migration.statements(dialect)) yield* sql(statement);
+		yield* sql(
+			'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+			migration.version,
+			migration.name,
+			new Date().toISOString(),
+		);
+		applied.push(migration.version);
+	}
+	yield* sql(
+		"INSERT INTO store_meta (key, value) VALUES ('pepper', $1) ON CONFLICT (key) DO NOTHING",
+		randomBytes(32).toString('hex'),
+	);
+	const pepper = yield* sql("SELECT value FROM store_meta WHERE key = 'pepper'");
+	return { applied, pepper: String(pepper.rows[0].value) };
+}

@@ -1,0 +1,137 @@
+/** Schema creation and migration on first use, concurrent opening, configuration errors. */
+import { join } from 'node:path';
+import { MIGRATIONS, openStore, SCHEMA_VERSION, StoreError, StoreInputError } from '../../../nodes/core/store';
+import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
+
+const V1_TABLES = ['audit_event', 'inbound_seen', 'schema_migrations', 'store_meta', 'subscriber', 'subscription'];
+
+describe.each(BACKENDS)('migrations (%s)', (backend) => {
+	let db: TestDb;
+
+	beforeEach(async () => {
+		db = await createTestDb(backend);
+	});
+	afterEach(async () => {
+		await db.cleanup();
+	});
+
+	test('first open creates every table and records each version once', async () => {
+		expect(SCHEMA_VERSION).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+		expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+		await db.open();
+		expect((await db.tables()).sort()).toEqual(V1_TABLES);
+		const versions = await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
+		expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
+		expect(versions[0].name).toBe('subscriptions');
+	});
+
+	test('several stores opening the same fresh database at once all succeed; migrations applied once', async () => {
+		const stores = await Promise.all([db.open(), db.open(), db.open(), db.open()]);
+		expect(stores).toHaveLength(4);
+		const versions = await db.query('SELECT version FROM schema_migrations');
+		expect(versions).toHaveLength(MIGRATIONS.length);
+		expect(await db.query('SELECT key FROM store_meta')).toEqual([{ key: 'pepper' }]);
+		// All four work on the same data.
+		await stores[0].requestSubscription({ waId: '393331234567' }, ['EMERGENZE'], wa(0));
+		await stores[3].confirmConsent({ waId: '393331234567' }, wa(1));
+		expect((await stores[1].get({ waId: '393331234567' }))?.subscriptions[0].state).toBe('active');
+		// Same pepper for all: the same anonymous id whichever store erases.
+		const erased = await stores[2].erase({ waId: '393331234567' }, wa(2));
+		await stores[1].requestSubscription({ waId: '393331234567' }, ['EMERGENZE'], wa(3));
+		expect((await stores[0].erase({ waId: '393331234567' }, wa(4))).anonymousId).toBe(erased.anonymousId);
+	});
+
+	test('reopening an up-to-date database applies nothing and keeps the pepper', async () => {
+		const first = await db.open();
+		const pepper = await db.query("SELECT value FROM store_meta WHERE key = 'pepper'");
+		await first.close();
+		await db.open();
+		expect(await db.query("SELECT value FROM store_meta WHERE key = 'pepper'")).toEqual(pepper);
+		expect(await db.query('SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
+	});
+
+	test('a database migrated by a newer version of the package is refused', async () => {
+		await db.open();
+		await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+			SCHEMA_VERSION + 1,
+			'future',
+			new Date().toISOString(),
+		]);
+		await expect(db.open()).rejects.toMatchObject({ name: 'StoreError', code: 'SCHEMA_TOO_NEW' });
+	});
+
+	if (backend === 'sqlite') {
+		test('SQLite: parent folder created, WAL journal, busy timeout', async () => {
+			await db.open();
+			expect(await db.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+			expect(db.path).toContain('nested');
+		});
+
+		test('SQLite: a path that cannot be a database is a StoreError naming the file', async () => {
+			// The parent "folder" is a regular file: neither the folder nor the database can be created.
+			const underAFile = join(db.path as string, 'sub', 'store.db');
+			await db.open();
+			await expect(openStore({ backend: 'sqlite', path: underAFile })).rejects.toMatchObject({
+				name: 'StoreError',
+				message: expect.stringContaining(underAFile),
+			});
+			await expect(openStore({ backend: 'sqlite', path: '' })).rejects.toBeInstanceOf(StoreInputError);
+		});
+	} else {
+		test('PostgreSQL: tables live in the configured schema only', async () => {
+			await db.open();
+			const elsewhere = await db.query(
+				"SELECT table_schema FROM information_schema.tables WHERE table_name = 'subscription' AND table_schema = $1",
+				[(db.config as { schema: string }).schema],
+			);
+			expect(elsewhere).toHaveLength(1);
+		});
+	}
+});
+
+describe('PostgreSQL configuration errors', () => {
+	test.each(['Bad', 'x-y', '1abc', 'a"; DROP SCHEMA public; --', 'x'.repeat(64), ''])(
+		'schema %j is refused before connecting',
+		async (schema) => {
+			await expect(openStore({ backend: 'postgres', ...PG_TEST, schema })).rejects.toMatchObject({
+				name: 'StoreInputError',
+				field: 'schema',
+			});
+		},
+	);
+
+	test('unreachable server: StoreError with host, port and database, never the password', async () => {
+		const password = 'S3cret-Pa55word!';
+		const error = await openStore({
+			backend: 'postgres',
+			host: '127.0.0.1',
+			port: 1,
+			database: 'urp_rimini',
+			user: 'whatsurp',
+			password,
+			schema: 't_never',
+		}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(StoreError);
+		const message = (error as Error).message;
+		expect(message).toContain('127.0.0.1:1/urp_rimini');
+		expect(message).not.toContain(password);
+		expect(JSON.stringify(error)).not.toContain(password);
+	});
+
+	test('wrong database: StoreError without the password', async () => {
+		const password = 'AnotherS3cret';
+		const error = await openStore({
+			backend: 'postgres',
+			...PG_TEST,
+			database: 'no_such_database_whatsurp',
+			password,
+		}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(StoreError);
+		expect((error as Error).message).toContain('no_such_database_whatsurp');
+		expect((error as Error).message).not.toContain(password);
+	});
+
+	test('unknown backend', async () => {
+		await expect(openStore({ backend: 'mysql' } as never)).rejects.toMatchObject({ field: 'backend' });
+	});
+});
