@@ -2,7 +2,7 @@
  * The WhatsUrp send node in-process against the Cloud API simulator (a real HTTP server following
  * Meta's documentation): what reaches the API, what comes back, and how refusals read.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { CloudApiSimulator } from '../../dev/simulators/cloudApi/server';
 import { WhatsUrp } from '../../nodes/WhatsUrp/WhatsUrp.node';
@@ -31,7 +31,7 @@ async function citizenWrote(text = 'Buongiorno'): Promise<INodeExecutionData> {
 }
 
 async function send(parameters: IDataObject, input: INodeExecutionData[], options: { continueOnFail?: boolean; token?: string } = {}) {
-	return await runNode(nodeTypes, TYPE, parameters, input, {
+	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, {
 		continueOnFail: options.continueOnFail,
 		credentials: cloudApiCredentials(simulator, options.token ? { accessToken: options.token } : {}),
 	});

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { WhatsUrpStore } from '../../credentials/WhatsUrpStore.credentials';
 import { WhatsUrpSubscribers } from '../../nodes/WhatsUrpSubscribers/WhatsUrpSubscribers.node';
@@ -43,7 +43,7 @@ function commandItem(lists: string[], extra: IDataObject = {}, minute = sequence
 }
 
 async function run(parameters: IDataObject, input: INodeExecutionData[], continueOnFail = false) {
-	return await runNode(nodeTypes, TYPE, parameters, input, { credentials, continueOnFail });
+	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, { credentials, continueOnFail });
 }
 
 async function single(parameters: IDataObject, item: INodeExecutionData): Promise<IDataObject> {
