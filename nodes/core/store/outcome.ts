@@ -38,12 +38,21 @@ function listsIn(subscriber: SubscriberRecord | null, state: SubscriptionState):
 }
 
 export function summariseChange(operation: CommandOperation, result: ChangeResult): CommandSummary {
+	const outcome = result.duplicate ? 'unchanged' : outcomeOf(operation, result);
+	return {
+		outcome,
+		changedLists: result.changed.map((change) => change.list),
+		activeLists: listsIn(result.subscriber, 'active'),
+		pendingLists: listsIn(result.subscriber, 'pending'),
+	};
+}
+
+/** The outcome of a command applied now (a redelivered one is `unchanged` before this). */
+function outcomeOf(operation: CommandOperation, result: ChangeResult): CommandOutcome {
 	const changedTo = (state: SubscriptionState) => result.changed.some((change) => change.to === state);
 	const unchangedBecause = (reason: ChangeResult['unchanged'][number]['reason']) =>
 		result.unchanged.some((entry) => entry.reason === reason);
 	let outcome: CommandOutcome = 'unchanged';
-	// a redelivered command: already applied once, nothing to report again
-	if (result.duplicate) operation = 'duplicate' as CommandOperation;
 	switch (operation) {
 		case 'requestSubscription':
 			if (changedTo('pending')) outcome = 'pending';
@@ -68,10 +77,5 @@ export function summariseChange(operation: CommandOperation, result: ChangeResul
 			outcome = result.changed.length > 0 ? 'imported' : 'unchanged';
 			break;
 	}
-	return {
-		outcome,
-		changedLists: result.changed.map((change) => change.list),
-		activeLists: listsIn(result.subscriber, 'active'),
-		pendingLists: listsIn(result.subscriber, 'pending'),
-	};
+	return outcome;
 }
