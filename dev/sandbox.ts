@@ -11,11 +11,14 @@ import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ensureN8nInstalled, repoRoot } from './n8n/install';
+import { cloudApiSandboxService, DEFAULT_SIMULATOR_PORT } from './simulators/cloudApi/sandboxService';
 import {
 	assertPortFree,
 	DEFAULT_PORT,
+	CredentialSpec,
 	N8nInstance,
 	PortInUseError,
+	WebhookEndpoint,
 	startN8n,
 	webhookEndpoints,
 } from './n8n/launcher';
@@ -23,13 +26,25 @@ import {
 /** Something the sandbox runs next to n8n (a simulator). */
 export interface SandboxService {
 	name: string;
-	/** Starts the service; the env it returns is given to n8n, the lines are printed in the banner. */
-	start(): Promise<{ env?: Record<string, string>; lines?: string[] }>;
+	/**
+	 * Starts the service: the env it returns is given to n8n, the credentials are created in n8n (the
+	 * workflows reference them by name), the lines are printed in the banner.
+	 */
+	start(): Promise<{ env?: Record<string, string>; lines?: string[]; credentials?: CredentialSpec[] }>;
+	/** Once the workflows are published: where their webhooks are (e.g. to send citizens' messages there). */
+	connect?(baseUrl: string, endpoints: WebhookEndpoint[]): string[];
 	stop(): Promise<void>;
 }
 
 /** Simulators, started in this order before n8n and stopped in reverse order after it. */
-const services: SandboxService[] = [];
+const services: SandboxService[] = [
+	cloudApiSandboxService(Number(process.env.WHATSURP_SIMULATOR_PORT ?? DEFAULT_SIMULATOR_PORT)),
+];
+
+/** Credentials every sandbox gets, whatever the simulators: the subscription store in n8n's user folder. */
+const SANDBOX_CREDENTIALS: CredentialSpec[] = [
+	{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
+];
 
 /** Body sent in the printed curl line of a POST webhook, unless the workflow pins sample data for it. */
 const EXAMPLE_BODY = { timestamp: '2026-04-06T10:00:00+02:00' };
@@ -134,16 +149,17 @@ function shellQuote(text: string): string {
 /** curl lines for the production webhooks of a published workflow. */
 function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): string[] {
 	if (!live.active) return [];
-	return webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes }).map(
-		({ path, method, nodeName }) => {
+	return webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })
+		// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl
+		.filter(({ nodeType }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger')
+		.map(({ path, method, nodeName }) => {
 			const url = `${baseUrl}/webhook/${path}`;
 			if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
 				return `curl -sS -X ${method} ${url}`;
 			const pinned = (live.pinData ?? file.workflow.pinData)?.[nodeName]?.[0]?.json?.body;
 			const body = pinned && typeof pinned === 'object' ? pinned : EXAMPLE_BODY;
 			return `curl -sS -X ${method} ${url} -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(body))}`;
-		},
-	);
+		});
 }
 
 async function main(): Promise<number> {
@@ -191,17 +207,23 @@ async function main(): Promise<number> {
 	try {
 		const env: Record<string, string> = {};
 		const serviceLines: string[] = [];
+		const credentials: CredentialSpec[] = [...SANDBOX_CREDENTIALS];
 		for (const service of services) {
 			console.log(`Starting ${service.name}…`);
 			const result = await service.start();
 			started.push(service);
 			Object.assign(env, result.env);
 			serviceLines.push(...(result.lines ?? []));
+			credentials.push(...(result.credentials ?? []));
 		}
 
 		const stateDir = join(repo, '.state', 'sandbox');
-		n8n = await startN8n({ packageDir: repo, stateDir, port, fresh: false, env });
+		n8n = await startN8n({ packageDir: repo, stateDir, port, fresh: false, env, credentials });
 		const synced = await syncWorkflows(n8n, stateDir, workflows);
+		const endpoints = synced
+			.filter(({ live }) => live.active)
+			.flatMap(({ live }) => webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes }));
+		for (const service of started) serviceLines.push(...(service.connect?.(n8n.baseUrl, endpoints) ?? []));
 		if (interrupted) return 0;
 
 		const lines = [

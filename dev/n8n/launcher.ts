@@ -848,6 +848,7 @@ export interface WebhookEndpoint {
 	path: string;
 	method: string;
 	nodeName: string;
+	nodeType: string;
 }
 
 /** The production webhooks a workflow registers when published (enabled Webhook nodes). */
@@ -869,7 +870,12 @@ export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
 		// the WhatsUrp Trigger: GET (Meta's handshake) and POST on <webhookId>/webhook
 		if (node.type === WHATSURP_TRIGGER_TYPE && !node.disabled && node.webhookId) {
 			for (const method of ['GET', 'POST'])
-				endpoints.push({ path: `${node.webhookId}/webhook`, method, nodeName: node.name ?? '' });
+				endpoints.push({
+					path: `${node.webhookId}/webhook`,
+					method,
+					nodeName: node.name ?? '',
+					nodeType: WHATSURP_TRIGGER_TYPE,
+				});
 			continue;
 		}
 		if (
@@ -886,7 +892,7 @@ export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
 			? (node.parameters.httpMethod as string[])
 			: [typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET'];
 		for (const method of methods)
-			endpoints.push({ path, method: method.toUpperCase(), nodeName: node.name ?? '' });
+			endpoints.push({ path, method: method.toUpperCase(), nodeName: node.name ?? '', nodeType: WEBHOOK_NODE_TYPE });
 	}
 	return endpoints;
 }

@@ -57,12 +57,27 @@ function failWithLogs(message: string): never {
 	throw new Error(`${message}\n--- n8n log ---\n${n8n.logs().slice(-4000)}`);
 }
 
-async function executionCount(): Promise<number> {
+async function executionsNow(): Promise<Array<{ status?: string }>> {
 	const response = await fetch(`${n8n.baseUrl}/api/v1/executions?workflowId=${n8n.workflowIds[0]}&limit=250`, {
 		headers: { 'X-N8N-API-KEY': n8n.apiKey },
 	});
-	const body = (await response.json()) as { data: unknown[] };
-	return body.data.length;
+	return ((await response.json()) as { data: Array<{ status?: string }> }).data;
+}
+
+/**
+ * Executions of the workflow once nothing is running any more: a reply reaches the simulator before n8n
+ * has saved its execution, so a count taken right after a reply can miss it.
+ */
+async function executionCount(): Promise<number> {
+	let previous = -1;
+	for (let attempt = 0; attempt < 40; attempt++) {
+		const executions = await executionsNow();
+		const running = executions.some((execution) => execution.status === 'running' || execution.status === 'new');
+		if (!running && executions.length === previous) return previous;
+		previous = executions.length;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	return failWithLogs('Executions did not settle within 10 s');
 }
 
 /** A citizen writes; resolves with the business's next reply to them. */
