@@ -21,7 +21,7 @@ export class WhatsUrp implements INodeType {
 		icon: { light: 'file:whatsUrp.svg', dark: 'file:whatsUrp.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			"Send WhatsApp messages to citizens from the URP's number, mark their messages as read and download what they sent",
 		defaults: { name: 'WhatsUrp' },
@@ -31,12 +31,23 @@ export class WhatsUrp implements INodeType {
 		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiConnection' }],
 		properties: [
 			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Message', value: 'message', description: 'Messages to and from citizens' },
+					{ name: 'Media', value: 'media', description: 'Photos, videos, audio and documents citizens sent' },
+				],
+				default: 'message',
+			},
+			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { resource: ['message'] } },
 				options: [
-					{ name: 'Download Media', value: 'downloadMedia', action: 'Download media sent by a citizen' },
 					{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read' },
 					{ name: 'Send Buttons', value: 'sendButtons', action: 'Send a message with reply buttons' },
 					{ name: 'Send List', value: 'sendList', action: 'Send a message with a list' },
@@ -45,6 +56,15 @@ export class WhatsUrp implements INodeType {
 					{ name: 'Send Text', value: 'sendText', action: 'Send a text message' },
 				],
 				default: 'sendText',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['media'] } },
+				options: [{ name: 'Download', value: 'downloadMedia', action: 'Download media sent by a citizen' }],
+				default: 'downloadMedia',
 			},
 			...Object.values(operations).flatMap((operation) => operation.description),
 		],

@@ -159,7 +159,7 @@ describe('WhatsUrp node: read receipts and media', () => {
 		});
 		const message = ((sent.body.entry as IDataObject[])[0].changes as IDataObject[])[0].value as { messages: Array<{ image: { id: string } }> };
 		const item: INodeExecutionData = { json: { media: { id: message.messages[0].image.id, mimeType: 'image/jpeg' } } };
-		const [output] = (await send({ operation: 'downloadMedia', binaryPropertyName: 'foto' }, [item])).outputs();
+		const [output] = (await send({ resource: 'media', operation: 'downloadMedia', binaryPropertyName: 'foto' }, [item])).outputs();
 		expect(output[0].json).toMatchObject({ operation: 'downloadMedia', mimeType: 'image/jpeg', fileSize: 5000 });
 		const binary = output[0].binary?.foto;
 		expect(binary?.mimeType).toBe('image/jpeg');
@@ -167,12 +167,12 @@ describe('WhatsUrp node: read receipts and media', () => {
 	});
 
 	test('an unknown media id is reported with Meta’s answer', async () => {
-		const result = await send({ operation: 'downloadMedia' }, [{ json: { media: { id: '999999' } } }]);
+		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [{ json: { media: { id: '999999' } } }]);
 		expect(result.error()?.message).toMatch(/100/);
 	});
 
 	test('an item without media says what to download', async () => {
-		const result = await send({ operation: 'downloadMedia' }, [{ json: { text: 'solo testo' } }]);
+		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [{ json: { text: 'solo testo' } }]);
 		expect(result.error()?.message).toMatch(/no media to download/);
 	});
 });

@@ -3,7 +3,18 @@ import { join } from 'node:path';
 
 import { lintWorkflow } from '../../dev/workflowLint';
 
-const options = { ourNodeNames: ['officeHours'] };
+/** Our node types, as package.json registers them (the compiled paths mapped back to the sources). */
+function ourNodeNames(): string[] {
+	const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	return manifest.n8n.nodes.map((file) => {
+		const source = join(__dirname, '../..', file.replace(/^dist\//, '').replace(/\.js$/, ''));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const exported = require(source) as Record<string, new () => { description: { name: string } }>;
+		return new (Object.values(exported)[0])().description.name;
+	});
+}
+
+const options = { ourNodeNames: ourNodeNames() };
 
 function workflow(nodes: unknown[], extra: object = {}): string {
 	return JSON.stringify({ name: 'Test', nodes, connections: {}, ...extra });
