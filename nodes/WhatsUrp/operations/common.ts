@@ -60,6 +60,47 @@ export const replyToOption: INodeProperties = {
 	description: "Quote the citizen's message above the reply: its message ID, as the trigger gives it",
 };
 
+/** The Options of an interactive message (buttons, list): header, footer, quoted message. */
+export function interactiveOptionsProperty(name: string): INodeProperties {
+	return {
+		displayName: 'Options',
+		name,
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Footer',
+				name: 'footer',
+				type: 'string',
+				default: '',
+				description: 'Small grey text under the message, up to 60 characters',
+			},
+			{
+				displayName: 'Header',
+				name: 'header',
+				type: 'string',
+				default: '',
+				description: 'Bold text above the message, up to 60 characters',
+			},
+			replyToOption,
+		],
+	};
+}
+
+export function readInteractiveOptions(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): { header?: string; footer?: string; replyTo?: string } {
+	const options = context.getNodeParameter(name, itemIndex, {}) as { header?: string; footer?: string; replyTo?: string };
+	return {
+		header: options.header || undefined,
+		footer: options.footer || undefined,
+		replyTo: options.replyTo || undefined,
+	};
+}
+
 /** Template parameters, as fixedCollections; the same shape for the template operation and the fallback. */
 export function templateParameterProperties(prefix: string): INodeProperties[] {
 	return [

@@ -5,7 +5,8 @@ import {
 	forOperations,
 	recipientFrom,
 	recipientProperty,
-	replyToOption,
+	interactiveOptionsProperty,
+	readInteractiveOptions,
 	sendWithWindowFallback,
 	windowFallbackProperties,
 } from './common';
@@ -55,18 +56,7 @@ export const description: INodeProperties[] = forOperations(['sendButtons'], [
 		],
 	},
 	...windowFallbackProperties,
-	{
-		displayName: 'Options',
-		name: 'buttonsOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small grey text under the message, up to 60 characters' },
-			{ displayName: 'Header', name: 'header', type: 'string', default: '', description: 'Bold text above the message, up to 60 characters' },
-			replyToOption,
-		],
-	},
+	interactiveOptionsProperty('buttonsOptions'),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
@@ -74,17 +64,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const buttons = this.getNodeParameter('buttons', itemIndex, {}) as {
 		button?: Array<{ id?: string; title?: string }>;
 	};
-	const options = this.getNodeParameter('buttonsOptions', itemIndex, {}) as {
-		header?: string;
-		footer?: string;
-		replyTo?: string;
-	};
 	const payload = buildButtonsMessage(recipient, {
 		body: this.getNodeParameter('buttonsBody', itemIndex) as string,
 		buttons: (buttons.button ?? []).map((button) => ({ id: button.id ?? '', title: button.title ?? '' })),
-		header: options.header || undefined,
-		footer: options.footer || undefined,
-		replyTo: options.replyTo || undefined,
+		...readInteractiveOptions(this, 'buttonsOptions', itemIndex),
 	});
 	return await sendWithWindowFallback(this, 'sendButtons', itemIndex, recipient, payload);
 }

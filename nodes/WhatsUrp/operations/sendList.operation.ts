@@ -10,7 +10,8 @@ import {
 	forOperations,
 	recipientFrom,
 	recipientProperty,
-	replyToOption,
+	interactiveOptionsProperty,
+	readInteractiveOptions,
 	sendWithWindowFallback,
 	windowFallbackProperties,
 } from './common';
@@ -46,18 +47,7 @@ export const description: INodeProperties[] = forOperations(['sendList'], [
 			'Sections with rows: up to 10 rows in all; a row title has at most 24 characters and a description at most 72',
 	},
 	...windowFallbackProperties,
-	{
-		displayName: 'Options',
-		name: 'listOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{ displayName: 'Footer', name: 'footer', type: 'string', default: '', description: 'Small grey text under the message, up to 60 characters' },
-			{ displayName: 'Header', name: 'header', type: 'string', default: '', description: 'Bold text above the message, up to 60 characters' },
-			replyToOption,
-		],
-	},
+	interactiveOptionsProperty('listOptions'),
 ]);
 
 function readSections(context: IExecuteFunctions, itemIndex: number): ListSection[] {
@@ -75,18 +65,11 @@ function readSections(context: IExecuteFunctions, itemIndex: number): ListSectio
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
 	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
-	const options = this.getNodeParameter('listOptions', itemIndex, {}) as {
-		header?: string;
-		footer?: string;
-		replyTo?: string;
-	};
 	const payload = buildListMessage(recipient, {
 		body: this.getNodeParameter('listBody', itemIndex) as string,
 		buttonText: this.getNodeParameter('listButtonText', itemIndex) as string,
 		sections: readSections(this, itemIndex),
-		header: options.header || undefined,
-		footer: options.footer || undefined,
-		replyTo: options.replyTo || undefined,
+		...readInteractiveOptions(this, 'listOptions', itemIndex),
 	});
 	return await sendWithWindowFallback(this, 'sendList', itemIndex, recipient, payload);
 }

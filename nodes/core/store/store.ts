@@ -32,6 +32,7 @@ import type {
 	ChangeContext,
 	ChangeResult,
 	CitizenIdentity,
+	ImportInput,
 	ListChange,
 	Subscription,
 	SubscriberRecord,
@@ -112,13 +113,7 @@ export interface SubscriptionStore {
 	 * changes nothing and writes no second audit event.
 	 */
 	importSubscriber(
-		input: {
-			citizen: CitizenIdentity;
-			lists: string[];
-			consentAt: Date;
-			policyVersion: string;
-			state?: 'active' | 'pending';
-		},
+		input: ImportInput,
 		ctx: ChangeContext,
 	): Promise<ChangeResult>;
 	/**
@@ -681,13 +676,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	}
 
 	async importSubscriber(
-		input: {
-			citizen: CitizenIdentity;
-			lists: string[];
-			consentAt: Date;
-			policyVersion: string;
-			state?: 'active' | 'pending';
-		},
+		input: ImportInput,
 		ctx: ChangeContext,
 	): Promise<ChangeResult> {
 		if (input === null || typeof input !== 'object') {

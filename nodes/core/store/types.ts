@@ -99,3 +99,12 @@ export interface AuditEvent {
 	messageId: string | null;
 	detail: Record<string, unknown>;
 }
+
+/** An existing subscriber to migrate (consent collected elsewhere, at `consentAt`). */
+export interface ImportInput {
+	citizen: CitizenIdentity;
+	lists: string[];
+	consentAt: Date;
+	policyVersion: string;
+	state?: 'active' | 'pending';
+}

@@ -461,6 +461,17 @@ function readContent(message: InboundMessage, raw: JsonObject, path: string, pro
 	}
 }
 
+/** The wamid of a message or status object; undefined (with a problem line) when it has none. */
+function identify(raw: unknown, path: string, problems: string[]): string | undefined {
+	if (!isObject(raw)) {
+		problems.push(`${path}: not an object (${describe(raw)})`);
+		return undefined;
+	}
+	const messageId = idString(own(raw, 'id'));
+	if (messageId === undefined) problems.push(`${path}: missing id`);
+	return messageId;
+}
+
 function normaliseMessage(
 	raw: unknown,
 	path: string,
@@ -468,15 +479,8 @@ function normaliseMessage(
 	echo: boolean,
 ): InboundMessage | undefined {
 	const { problems } = change;
-	if (!isObject(raw)) {
-		problems.push(`${path}: not an object (${describe(raw)})`);
-		return undefined;
-	}
-	const messageId = idString(own(raw, 'id'));
-	if (messageId === undefined) {
-		problems.push(`${path}: missing id`);
-		return undefined;
-	}
+	const messageId = identify(raw, path, problems);
+	if (messageId === undefined || !isObject(raw)) return undefined;
 	const timestamp = isoFromEpochSeconds(own(raw, 'timestamp'));
 	if (timestamp === undefined) {
 		problems.push(`${path}: ${timestampProblem(own(raw, 'timestamp'))} (${messageId})`);
@@ -531,15 +535,8 @@ function normaliseStatus(
 	change: ChangeContext,
 ): StatusUpdate | undefined {
 	const { problems } = change;
-	if (!isObject(raw)) {
-		problems.push(`${path}: not an object (${describe(raw)})`);
-		return undefined;
-	}
-	const messageId = idString(own(raw, 'id'));
-	if (messageId === undefined) {
-		problems.push(`${path}: missing id`);
-		return undefined;
-	}
+	const messageId = identify(raw, path, problems);
+	if (messageId === undefined || !isObject(raw)) return undefined;
 	const status = nonEmptyText(own(raw, 'status'));
 	if (status === undefined) {
 		problems.push(`${path}: missing status (${messageId})`);
