@@ -1,9 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * WhatsApp Cloud API (Meta): the URP's business number. The access token goes out as a Bearer header
@@ -17,8 +12,7 @@ export class WhatsAppCloudApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:whatsAppCloudApi.svg', dark: 'file:whatsAppCloudApi.dark.svg' };
 
-	documentationUrl =
-		'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
+	documentationUrl = 'https://developers.facebook.com/docs/whatsapp/cloud-api/get-started';
 
 	properties: INodeProperties[] = [
 		{
@@ -38,7 +32,8 @@ export class WhatsAppCloudApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 106540352242922',
-			description: "The ID of the URP's WhatsApp number (WhatsApp → API Setup), not the number itself",
+			description:
+				"The ID of the URP's WhatsApp number (WhatsApp → API Setup), not the number itself",
 		},
 		{
 			displayName: 'WhatsApp Business Account ID',

@@ -90,7 +90,8 @@ export class WhatsUrpStore implements ICredentialType {
 			name: 'schema',
 			type: 'string',
 			default: 'whatsurp',
-			description: "Schema holding WhatsUrp's tables, created when missing; keep it apart from n8n's own tables",
+			description:
+				"Schema holding WhatsUrp's tables, created when missing; keep it apart from n8n's own tables",
 			displayOptions: { show: { backend: ['postgres'] } },
 		},
 		{
@@ -106,7 +107,8 @@ export class WhatsUrpStore implements ICredentialType {
 			name: 'sslVerify',
 			type: 'boolean',
 			default: true,
-			description: "Whether to refuse a server whose certificate cannot be verified (turn off only for a self-signed certificate you trust)",
+			description:
+				'Whether to refuse a server whose certificate cannot be verified (turn off only for a self-signed certificate you trust)',
 			displayOptions: { show: { backend: ['postgres'], ssl: [true] } },
 		},
 	];

@@ -11,7 +11,10 @@ import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ensureN8nInstalled, repoRoot } from './n8n/install';
-import { cloudApiSandboxService, DEFAULT_SIMULATOR_PORT } from './simulators/cloudApi/sandboxService';
+import {
+	cloudApiSandboxService,
+	DEFAULT_SIMULATOR_PORT,
+} from './simulators/cloudApi/sandboxService';
 import {
 	assertPortFree,
 	DEFAULT_PORT,
@@ -30,7 +33,11 @@ export interface SandboxService {
 	 * Starts the service: the env it returns is given to n8n, the credentials are created in n8n (the
 	 * workflows reference them by name), the lines are printed in the banner.
 	 */
-	start(): Promise<{ env?: Record<string, string>; lines?: string[]; credentials?: CredentialSpec[] }>;
+	start(): Promise<{
+		env?: Record<string, string>;
+		lines?: string[];
+		credentials?: CredentialSpec[];
+	}>;
 	/** Once the workflows are published: where their webhooks are (e.g. to send citizens' messages there). */
 	connect?(baseUrl: string, endpoints: WebhookEndpoint[]): string[];
 	stop(): Promise<void>;
@@ -149,17 +156,19 @@ function shellQuote(text: string): string {
 /** curl lines for the production webhooks of a published workflow. */
 function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): string[] {
 	if (!live.active) return [];
-	return webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })
-		// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl
-		.filter(({ nodeType }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger')
-		.map(({ path, method, nodeName }) => {
-			const url = `${baseUrl}/webhook/${path}`;
-			if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
-				return `curl -sS -X ${method} ${url}`;
-			const pinned = (live.pinData ?? file.workflow.pinData)?.[nodeName]?.[0]?.json?.body;
-			const body = pinned && typeof pinned === 'object' ? pinned : EXAMPLE_BODY;
-			return `curl -sS -X ${method} ${url} -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(body))}`;
-		});
+	return (
+		webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })
+			// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl
+			.filter(({ nodeType }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger')
+			.map(({ path, method, nodeName }) => {
+				const url = `${baseUrl}/webhook/${path}`;
+				if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
+					return `curl -sS -X ${method} ${url}`;
+				const pinned = (live.pinData ?? file.workflow.pinData)?.[nodeName]?.[0]?.json?.body;
+				const body = pinned && typeof pinned === 'object' ? pinned : EXAMPLE_BODY;
+				return `curl -sS -X ${method} ${url} -H 'Content-Type: application/json' -d ${shellQuote(JSON.stringify(body))}`;
+			})
+	);
 }
 
 async function main(): Promise<number> {
@@ -223,7 +232,8 @@ async function main(): Promise<number> {
 		const endpoints = synced
 			.filter(({ live }) => live.active)
 			.flatMap(({ live }) => webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes }));
-		for (const service of started) serviceLines.push(...(service.connect?.(n8n.baseUrl, endpoints) ?? []));
+		for (const service of started)
+			serviceLines.push(...(service.connect?.(n8n.baseUrl, endpoints) ?? []));
 		if (interrupted) return 0;
 
 		const lines = [

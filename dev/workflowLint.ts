@@ -14,7 +14,8 @@ export interface WorkflowLintOptions {
 const N8N_NODE_PACKAGES = ['n8n-nodes-base', '@n8n/n8n-nodes-langchain'];
 
 /** Keys whose non-empty literal values would be secrets in a workflow file. */
-const SECRET_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|authorization|private[-_]?key|client[-_]?secret)$/i;
+const SECRET_KEY =
+	/(pass(word|wd)?|secret|token|api[-_]?key|authorization|private[-_]?key|client[-_]?secret)$/i;
 
 /** Values that look like credentials whatever their key. */
 const SECRET_VALUE: Array<[RegExp, string]> = [
@@ -68,8 +69,10 @@ export function lintWorkflow(text: string, options: WorkflowLintOptions): string
 	const { name, nodes, connections } = workflow as Record<string, unknown>;
 	const problems: string[] = [];
 	if (typeof name !== 'string' || name.trim() === '') problems.push('the workflow has no name');
-	if (!Array.isArray(nodes) || nodes.length === 0) problems.push('"nodes" must be a non-empty array');
-	if (connections === null || typeof connections !== 'object') problems.push('"connections" must be an object');
+	if (!Array.isArray(nodes) || nodes.length === 0)
+		problems.push('"nodes" must be a non-empty array');
+	if (connections === null || typeof connections !== 'object')
+		problems.push('"connections" must be an object');
 
 	const nodeNames = new Set<string>();
 	for (const [index, node] of (Array.isArray(nodes) ? nodes : []).entries()) {
@@ -92,7 +95,9 @@ export function lintWorkflow(text: string, options: WorkflowLintOptions): string
 				problems.push(`${label} uses ${type}, which this package does not provide`);
 			}
 		} else if (type.startsWith('CUSTOM.')) {
-			problems.push(`${label} uses ${type}: export it from an n8n where the package is installed as a community package (${packageName}.*)`);
+			problems.push(
+				`${label} uses ${type}: export it from an n8n where the package is installed as a community package (${packageName}.*)`,
+			);
 		} else if (!N8N_NODE_PACKAGES.some((prefix) => type.startsWith(`${prefix}.`))) {
 			problems.push(`${label} uses ${type}, which is neither ours nor one of n8n's own nodes`);
 		}
@@ -100,13 +105,22 @@ export function lintWorkflow(text: string, options: WorkflowLintOptions): string
 			if (credentials === null || typeof credentials !== 'object') {
 				problems.push(`${label} has malformed credentials`);
 			} else {
-				for (const [credentialType, reference] of Object.entries(credentials as Record<string, unknown>)) {
+				for (const [credentialType, reference] of Object.entries(
+					credentials as Record<string, unknown>,
+				)) {
 					const ref = reference as Record<string, unknown> | null;
-					if (ref === null || typeof ref !== 'object' || typeof ref.name !== 'string' || ref.name === '') {
+					if (
+						ref === null ||
+						typeof ref !== 'object' ||
+						typeof ref.name !== 'string' ||
+						ref.name === ''
+					) {
 						problems.push(`${label} must reference its ${credentialType} credential by name`);
 					} else if (Object.keys(ref).some((key) => key !== 'name')) {
 						problems.push(
-							`${label} references its ${credentialType} credential with ${Object.keys(ref).filter((key) => key !== 'name').join(', ')}; keep the name only, so it imports into any n8n`,
+							`${label} references its ${credentialType} credential with ${Object.keys(ref)
+								.filter((key) => key !== 'name')
+								.join(', ')}; keep the name only, so it imports into any n8n`,
 						);
 					}
 				}

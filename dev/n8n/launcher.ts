@@ -767,7 +767,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 				`${baseUrl}/api/v1/credentials?limit=250`,
 				{ headers: api },
 			);
-			const match = list.data.data.find((c) => c.name === credential.name && c.type === credential.type);
+			const match = list.data.data.find(
+				(c) => c.name === credential.name && c.type === credential.type,
+			);
 			if (match) {
 				await request(`${baseUrl}/api/v1/credentials/${match.id}`, {
 					method: 'PATCH',
@@ -892,7 +894,12 @@ export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
 			? (node.parameters.httpMethod as string[])
 			: [typeof node.parameters.httpMethod === 'string' ? node.parameters.httpMethod : 'GET'];
 		for (const method of methods)
-			endpoints.push({ path, method: method.toUpperCase(), nodeName: node.name ?? '', nodeType: WEBHOOK_NODE_TYPE });
+			endpoints.push({
+				path,
+				method: method.toUpperCase(),
+				nodeName: node.name ?? '',
+				nodeType: WEBHOOK_NODE_TYPE,
+			});
 	}
 	return endpoints;
 }

@@ -55,14 +55,26 @@ export class OfficeHours implements INodeType {
 			const pairedItem = { item: itemIndex };
 			try {
 				const parameters: OfficeHoursParameters = {
-					schedule: this.getNodeParameter('schedule', itemIndex, {}) as OfficeHoursParameters['schedule'],
+					schedule: this.getNodeParameter(
+						'schedule',
+						itemIndex,
+						{},
+					) as OfficeHoursParameters['schedule'],
 					nationalHolidays: this.getNodeParameter('nationalHolidays', itemIndex, true) as boolean,
 					patronDay: this.getNodeParameter('patronDay', itemIndex, '') as string,
 					patronDayName: this.getNodeParameter('patronDayName', itemIndex, '') as string,
-					closures: this.getNodeParameter('closures', itemIndex, {}) as OfficeHoursParameters['closures'],
+					closures: this.getNodeParameter(
+						'closures',
+						itemIndex,
+						{},
+					) as OfficeHoursParameters['closures'],
 					timezone: this.getNodeParameter('options.timezone', itemIndex, '') as string,
 				};
-				const outputField = this.getNodeParameter('options.outputField', itemIndex, 'officeHours') as string;
+				const outputField = this.getNodeParameter(
+					'options.outputField',
+					itemIndex,
+					'officeHours',
+				) as string;
 				const instant = this.getNodeParameter('instant', itemIndex, '') as unknown;
 
 				const verdict = evaluateOfficeHours(toCalendarConfig(parameters), instant as InstantInput);

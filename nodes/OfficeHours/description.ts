@@ -32,7 +32,7 @@ const RIMINI_RANGES = WEEKDAYS.flatMap((weekday) =>
 export const officeHoursProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Items go to <b>Open</b> or <b>Closed</b> and gain the verdict, the next opening and the week\'s hours in Italian, ready for the automatic reply.',
+			"Items go to <b>Open</b> or <b>Closed</b> and gain the verdict, the next opening and the week's hours in Italian, ready for the automatic reply.",
 		name: 'notice',
 		type: 'notice',
 		default: '',

@@ -20,7 +20,9 @@ export interface OfficeHoursParameters {
 }
 
 function weekdayOf(day: string, index: number): Weekday {
-	const weekday = WEEKDAYS.find((candidate) => WEEKDAY_FIELD_NAMES[candidate] === String(day).toLowerCase());
+	const weekday = WEEKDAYS.find(
+		(candidate) => WEEKDAY_FIELD_NAMES[candidate] === String(day).toLowerCase(),
+	);
 	if (weekday === undefined) {
 		throw new CalendarConfigError(
 			`schedule[${index}].day`,
@@ -63,7 +65,10 @@ export function toCalendarConfig(parameters: OfficeHoursParameters): CalendarCon
 		timezone: String(parameters.timezone ?? ''),
 		schedule: toSchedule(parameters.schedule?.ranges),
 		nationalHolidays: parameters.nationalHolidays !== false,
-		patronDay: parsePatronDay(String(parameters.patronDay ?? ''), String(parameters.patronDayName ?? '')),
+		patronDay: parsePatronDay(
+			String(parameters.patronDay ?? ''),
+			String(parameters.patronDayName ?? ''),
+		),
 		closures: toClosures(parameters.closures?.closure),
 	};
 }

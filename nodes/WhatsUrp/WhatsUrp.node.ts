@@ -28,7 +28,9 @@ export class WhatsUrp implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiConnection' }],
+		credentials: [
+			{ name: 'whatsAppCloudApi', required: true, testedBy: 'whatsAppCloudApiConnection' },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -37,7 +39,11 @@ export class WhatsUrp implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Message', value: 'message', description: 'Messages to and from citizens' },
-					{ name: 'Media', value: 'media', description: 'Photos, videos, audio and documents citizens sent' },
+					{
+						name: 'Media',
+						value: 'media',
+						description: 'Photos, videos, audio and documents citizens sent',
+					},
 				],
 				default: 'message',
 			},
@@ -49,7 +55,11 @@ export class WhatsUrp implements INodeType {
 				displayOptions: { show: { resource: ['message'] } },
 				options: [
 					{ name: 'Mark as Read', value: 'markAsRead', action: 'Mark a message as read' },
-					{ name: 'Send Buttons', value: 'sendButtons', action: 'Send a message with reply buttons' },
+					{
+						name: 'Send Buttons',
+						value: 'sendButtons',
+						action: 'Send a message with reply buttons',
+					},
 					{ name: 'Send List', value: 'sendList', action: 'Send a message with a list' },
 					{ name: 'Send Media', value: 'sendMedia', action: 'Send an image or document' },
 					{ name: 'Send Template', value: 'sendTemplate', action: 'Send a template message' },
@@ -63,7 +73,9 @@ export class WhatsUrp implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				displayOptions: { show: { resource: ['media'] } },
-				options: [{ name: 'Download', value: 'downloadMedia', action: 'Download media sent by a citizen' }],
+				options: [
+					{ name: 'Download', value: 'downloadMedia', action: 'Download media sent by a citizen' },
+				],
 				default: 'downloadMedia',
 			},
 			...Object.values(operations).flatMap((operation) => operation.description),
@@ -80,7 +92,9 @@ export class WhatsUrp implements INodeType {
 				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
 				const module = operations[operation];
 				if (!module) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, { itemIndex });
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, {
+						itemIndex,
+					});
 				}
 				output.push(await module.execute.call(this, itemIndex));
 			} catch (error) {

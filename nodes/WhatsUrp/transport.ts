@@ -63,7 +63,11 @@ async function request(
 }
 
 /** A Cloud API refusal as n8n shows it: Meta's code and details, and the Italian hint for staff. */
-export function toNodeApiError(context: IExecuteFunctions, error: MetaApiError, itemIndex: number): NodeApiError {
+export function toNodeApiError(
+	context: IExecuteFunctions,
+	error: MetaApiError,
+	itemIndex: number,
+): NodeApiError {
 	const response: JsonObject = {
 		code: error.code ?? null,
 		subcode: error.subcode ?? null,
@@ -95,7 +99,12 @@ export async function postMessage(
 	payload: object,
 ): Promise<{ ok: true; sent: SentMessage } | { ok: false; error: MetaApiError }> {
 	const { baseUrl, apiVersion, phoneNumberId } = await settings(context);
-	const answer = await request(context, 'POST', messagesUrl(baseUrl, apiVersion, phoneNumberId), payload);
+	const answer = await request(
+		context,
+		'POST',
+		messagesUrl(baseUrl, apiVersion, phoneNumberId),
+		payload,
+	);
 	const result = interpretSendResponse(answer.statusCode, answer.body);
 	if (!result.ok) return result;
 	const sent: SentMessage = { messageId: result.messageId };
@@ -110,7 +119,12 @@ export async function postReadReceipt(
 	payload: object,
 ): Promise<{ ok: true } | { ok: false; error: MetaApiError }> {
 	const { baseUrl, apiVersion, phoneNumberId } = await settings(context);
-	const answer = await request(context, 'POST', messagesUrl(baseUrl, apiVersion, phoneNumberId), payload);
+	const answer = await request(
+		context,
+		'POST',
+		messagesUrl(baseUrl, apiVersion, phoneNumberId),
+		payload,
+	);
 	return interpretSuccessResponse(answer.statusCode, answer.body);
 }
 
@@ -131,7 +145,10 @@ export async function fetchMediaBytes(
 ): Promise<{ ok: true; data: Buffer } | { ok: false; error: MetaApiError }> {
 	const answer = await request(context, 'GET', url, undefined, true);
 	if (answer.statusCode < 200 || answer.statusCode > 299) {
-		return { ok: false, error: MetaApiError.fromResponse(answer.statusCode, toBuffer(answer.body)) };
+		return {
+			ok: false,
+			error: MetaApiError.fromResponse(answer.statusCode, toBuffer(answer.body)),
+		};
 	}
 	return { ok: true, data: toBuffer(answer.body) };
 }

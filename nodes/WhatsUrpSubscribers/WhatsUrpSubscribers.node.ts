@@ -53,7 +53,9 @@ export class WhatsUrpSubscribers implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const store = await sharedStore(storeConfigFromCredential(await this.getCredentials('whatsUrpStore')));
+		const store = await sharedStore(
+			storeConfigFromCredential(await this.getCredentials('whatsUrpStore')),
+		);
 		const output: INodeExecutionData[] = [];
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const pairedItem = { item: itemIndex };
@@ -100,15 +102,25 @@ async function runOperation(
 			return rows.map((row) => ({ ...row }));
 		}
 		case 'export': {
-			const exported = await store.exportCitizen(citizen(this, itemIndex), { channel: 'staff', at: new Date() });
-			return [{ subscriber: exported.subscriber, auditEvents: exported.auditEvents } as unknown as IDataObject];
+			const exported = await store.exportCitizen(citizen(this, itemIndex), {
+				channel: 'staff',
+				at: new Date(),
+			});
+			return [
+				{
+					subscriber: exported.subscriber,
+					auditEvents: exported.auditEvents,
+				} as unknown as IDataObject,
+			];
 		}
 		case 'erase': {
 			const result = await store.erase(citizen(this, itemIndex), context(this, itemIndex));
 			return [{ ...result }];
 		}
 		default:
-			throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, { itemIndex });
+			throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}"`, {
+				itemIndex,
+			});
 	}
 }
 
@@ -125,7 +137,10 @@ async function runCommand(
 	let summaryOperation: CommandOperation;
 	if (operation === 'requestSubscription') {
 		const policyVersion = this.getNodeParameter('policyVersion', itemIndex) as string;
-		result = await store.requestSubscription(who, lists(this, itemIndex, true), { ...ctx, policyVersion });
+		result = await store.requestSubscription(who, lists(this, itemIndex, true), {
+			...ctx,
+			policyVersion,
+		});
 		summaryOperation = 'requestSubscription';
 	} else if (operation === 'confirmConsent') {
 		const hours = this.getNodeParameter('options.pendingTtlHours', itemIndex, 168) as number;
@@ -140,7 +155,12 @@ async function runCommand(
 			{
 				citizen: who,
 				lists: lists(this, itemIndex, true),
-				consentAt: time(this, itemIndex, 'consentAt', this.getNodeParameter('consentAt', itemIndex)),
+				consentAt: time(
+					this,
+					itemIndex,
+					'consentAt',
+					this.getNodeParameter('consentAt', itemIndex),
+				),
 				policyVersion: this.getNodeParameter('policyVersion', itemIndex) as string,
 				state: this.getNodeParameter('importState', itemIndex, 'active') as 'active' | 'pending',
 			},
@@ -157,7 +177,11 @@ async function runCommand(
 	};
 }
 
-async function getMany(this: IExecuteFunctions, store: SubscriptionStore, itemIndex: number): Promise<IDataObject[]> {
+async function getMany(
+	this: IExecuteFunctions,
+	store: SubscriptionStore,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const results: IDataObject[] = [];
@@ -219,10 +243,15 @@ function time(context: IExecuteFunctions, itemIndex: number, field: string, valu
 		return parseInstant(value).toJSDate();
 	} catch (error) {
 		if (error instanceof CalendarInputError) {
-			throw new NodeOperationError(context.getNode(), `${field} is not a date-time: ${error.message}`, {
-				itemIndex,
-				description: 'Use an ISO date-time (2026-03-03T10:30:00+01:00) or epoch seconds, as the trigger gives.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`${field} is not a date-time: ${error.message}`,
+				{
+					itemIndex,
+					description:
+						'Use an ISO date-time (2026-03-03T10:30:00+01:00) or epoch seconds, as the trigger gives.',
+				},
+			);
 		}
 		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
@@ -234,7 +263,8 @@ function context(context: IExecuteFunctions, itemIndex: number): ChangeContext {
 	const messageId = ['requestSubscription', 'confirmConsent', 'unsubscribe'].includes(operation)
 		? text(context, 'messageId', itemIndex)
 		: '';
-	const messageTime = operation === 'import' ? '' : context.getNodeParameter('messageTime', itemIndex, '');
+	const messageTime =
+		operation === 'import' ? '' : context.getNodeParameter('messageTime', itemIndex, '');
 	return {
 		at: time(context, itemIndex, 'Message Time', messageTime),
 		channel: channel || 'whatsapp',
@@ -242,13 +272,20 @@ function context(context: IExecuteFunctions, itemIndex: number): ChangeContext {
 	};
 }
 
-function filters(context: IExecuteFunctions, itemIndex: number): { list?: string; state?: SubscriptionState } {
+function filters(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { list?: string; state?: SubscriptionState } {
 	const list = text(context, 'filterList', itemIndex).replace(/^#+/, '').toUpperCase();
 	const state = text(context, 'filterState', itemIndex) as SubscriptionState | 'any' | '';
 	return { ...(list ? { list } : {}), ...(state && state !== 'any' ? { state } : {}) };
 }
 
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
+function asNodeError(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	if (error instanceof StoreInputError) {
 		return new NodeOperationError(context.getNode(), error.message, {
@@ -257,10 +294,15 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 		});
 	}
 	if (error instanceof StoreError) {
-		return new NodeOperationError(context.getNode(), `The subscription store failed: ${error.message}`, {
-			itemIndex,
-			description: 'Check the WhatsUrp Store credential and that the database is reachable; nothing was changed.',
-		});
+		return new NodeOperationError(
+			context.getNode(),
+			`The subscription store failed: ${error.message}`,
+			{
+				itemIndex,
+				description:
+					'Check the WhatsUrp Store credential and that the database is reachable; nothing was changed.',
+			},
+		);
 	}
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }

@@ -22,8 +22,13 @@ const CITIZEN_OPERATIONS: Operation[] = [
 	'export',
 	'erase',
 ];
-const COMMAND_OPERATIONS: Operation[] = ['requestSubscription', 'confirmConsent', 'unsubscribe', 'import', 'erase'];
-
+const COMMAND_OPERATIONS: Operation[] = [
+	'requestSubscription',
+	'confirmConsent',
+	'unsubscribe',
+	'import',
+	'erase',
+];
 
 export const whatsUrpSubscribersProperties: INodeProperties[] = [
 	{
@@ -32,15 +37,50 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Confirm Consent', value: 'confirmConsent', action: 'Confirm consent to the policy', description: 'The citizen accepted the policy: pending lists become active' },
+			{
+				name: 'Confirm Consent',
+				value: 'confirmConsent',
+				action: 'Confirm consent to the policy',
+				description: 'The citizen accepted the policy: pending lists become active',
+			},
 			{ name: 'Count', value: 'count', action: 'Count subscriptions by list and state' },
-			{ name: 'Erase', value: 'erase', action: 'Erase a citizen s data', description: 'GDPR art. 17: personal data removed, the audit keeps an anonymous ID.' },
-			{ name: 'Export', value: 'export', action: 'Export a citizen s data', description: 'GDPR access request: everything held on one citizen' },
+			{
+				name: 'Erase',
+				value: 'erase',
+				action: 'Erase a citizen s data',
+				description: 'GDPR art. 17: personal data removed, the audit keeps an anonymous ID.',
+			},
+			{
+				name: 'Export',
+				value: 'export',
+				action: 'Export a citizen s data',
+				description: 'GDPR access request: everything held on one citizen',
+			},
 			{ name: 'Get', value: 'get', action: 'Get a citizen s subscriptions' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many subscribers', description: 'Subscribers of a list, page by page or all' },
-			{ name: 'Import', value: 'import', action: 'Import an existing subscriber', description: 'Migration: a subscriber whose consent was collected elsewhere' },
-			{ name: 'Request Subscription', value: 'requestSubscription', action: 'Request a subscription', description: 'Lists become pending until the citizen accepts the policy' },
-			{ name: 'Unsubscribe', value: 'unsubscribe', action: 'Unsubscribe a citizen', description: 'Cancels the lists at once' },
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many subscribers',
+				description: 'Subscribers of a list, page by page or all',
+			},
+			{
+				name: 'Import',
+				value: 'import',
+				action: 'Import an existing subscriber',
+				description: 'Migration: a subscriber whose consent was collected elsewhere',
+			},
+			{
+				name: 'Request Subscription',
+				value: 'requestSubscription',
+				action: 'Request a subscription',
+				description: 'Lists become pending until the citizen accepts the policy',
+			},
+			{
+				name: 'Unsubscribe',
+				value: 'unsubscribe',
+				action: 'Unsubscribe a citizen',
+				description: 'Cancels the lists at once',
+			},
 		],
 		default: 'requestSubscription',
 	},
@@ -50,7 +90,8 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.from?.waId }}',
 		placeholder: 'e.g. 393331234567',
-		description: "The citizen's WhatsApp number with country code; the default is the trigger's sender",
+		description:
+			"The citizen's WhatsApp number with country code; the default is the trigger's sender",
 		displayOptions: { show: { operation: CITIZEN_OPERATIONS } },
 	},
 	{
@@ -70,7 +111,7 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 		default: '={{ ($json.command?.lists ?? []).join(",") }}',
 		placeholder: 'e.g. EMERGENZE,PUBBLICAUTILITA',
 		description:
-			"Comma-separated list names; the default takes them from the WhatsUrp Command node. For Unsubscribe, empty means every list.",
+			'Comma-separated list names; the default takes them from the WhatsUrp Command node. For Unsubscribe, empty means every list.',
 		displayOptions: { show: { operation: ['requestSubscription', 'unsubscribe', 'import'] } },
 	},
 	{
@@ -79,7 +120,8 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 		type: 'string',
 		default: '2026-01',
 		required: true,
-		description: 'Version of the service policy the citizen is shown and accepts; recorded with the consent',
+		description:
+			'Version of the service policy the citizen is shown and accepts; recorded with the consent',
 		displayOptions: show('requestSubscription', 'import'),
 	},
 	{
@@ -181,7 +223,8 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 				name: 'channel',
 				type: 'string',
 				default: 'whatsapp',
-				description: 'Recorded in the audit trail: where the request came from (whatsapp, sportello, import…)',
+				description:
+					'Recorded in the audit trail: where the request came from (whatsapp, sportello, import…)',
 			},
 			{
 				displayName: 'Pending Time Limit (Hours)',
@@ -189,7 +232,8 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 168,
-				description: 'Confirm Consent only: a request older than this must be made again (default 7 days)',
+				description:
+					'Confirm Consent only: a request older than this must be made again (default 7 days)',
 			},
 		],
 	},

@@ -31,7 +31,8 @@ export class WhatsUrpTrigger implements INodeType {
 		icon: { light: 'file:whatsUrpTrigger.svg', dark: 'file:whatsUrpTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ {"messages": "Messages", "statuses": "Statuses", "both": "Messages and statuses"}[$parameter["updates"]] }}',
+		subtitle:
+			'={{ {"messages": "Messages", "statuses": "Statuses", "both": "Messages and statuses"}[$parameter["updates"]] }}',
 		description:
 			"Starts the workflow when a citizen writes to the URP's WhatsApp number, or when Meta reports a delivery status",
 		defaults: { name: 'WhatsUrp Trigger' },
@@ -79,8 +80,12 @@ export class WhatsUrpTrigger implements INodeType {
 		const credentials = await this.getCredentials('whatsAppCloudApi');
 
 		if (this.getWebhookName() === 'setup') {
-			const answer = answerHandshake(this.getQueryData() as IDataObject, String(credentials.verifyToken ?? ''));
-			if (answer.status !== 200) this.logger.warn(`WhatsUrp Trigger: handshake refused (${answer.body})`);
+			const answer = answerHandshake(
+				this.getQueryData() as IDataObject,
+				String(credentials.verifyToken ?? ''),
+			);
+			if (answer.status !== 200)
+				this.logger.warn(`WhatsUrp Trigger: handshake refused (${answer.body})`);
 			response.status(answer.status).type('text/plain').send(answer.body).end();
 			return { noWebhookResponse: true };
 		}
@@ -95,16 +100,23 @@ export class WhatsUrpTrigger implements INodeType {
 			dropEchoes: this.getNodeParameter('options.dropEchoes', true) as boolean,
 			registry: await registryFor.call(this),
 		};
-		const outcome = await receiveWebhook(rawBody, this.getHeaderData()['x-hub-signature-256'], settings);
+		const outcome = await receiveWebhook(
+			rawBody,
+			this.getHeaderData()['x-hub-signature-256'],
+			settings,
+		);
 
-		for (const problem of outcome.problems) this.logger.warn(`WhatsUrp Trigger: skipped ${problem}`);
+		for (const problem of outcome.problems)
+			this.logger.warn(`WhatsUrp Trigger: skipped ${problem}`);
 		if (outcome.registryError !== undefined) {
 			this.logger.warn(
 				`WhatsUrp Trigger: could not check for redeliveries (${outcome.registryError}); the updates pass unchecked`,
 			);
 		}
 		if (outcome.status !== 200) {
-			this.logger.warn(`WhatsUrp Trigger: refused a POST with ${outcome.status}: ${outcome.reason}`);
+			this.logger.warn(
+				`WhatsUrp Trigger: refused a POST with ${outcome.status}: ${outcome.reason}`,
+			);
 			response.status(outcome.status).json({ error: outcome.reason }).end();
 			return { noWebhookResponse: true };
 		}
@@ -119,14 +131,16 @@ export class WhatsUrpTrigger implements INodeType {
 			`WhatsUrp Trigger: ${outcome.events.length} update(s), first from ${maskWaId(firstParty(outcome.events[0]))}`,
 		);
 		return {
-			workflowData: [
-				outcome.events.map((event) => ({ json: event as unknown as IDataObject })),
-			],
+			workflowData: [outcome.events.map((event) => ({ json: event as unknown as IDataObject }))],
 		};
 	}
 }
 
-function firstParty(event: { event: string; from?: { waId?: string }; recipient?: { waId?: string } }): string {
+function firstParty(event: {
+	event: string;
+	from?: { waId?: string };
+	recipient?: { waId?: string };
+}): string {
 	return (event.event === 'message' ? event.from?.waId : event.recipient?.waId) ?? '';
 }
 

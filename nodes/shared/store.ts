@@ -14,7 +14,10 @@ import type {
 } from 'n8n-workflow';
 
 import { openStore, type StoreConfig, type SubscriptionStore } from '../core/store';
-import { describeStoreLocation, storeConfigFromCredential as fromFields } from '../core/store/fromCredential';
+import {
+	describeStoreLocation,
+	storeConfigFromCredential as fromFields,
+} from '../core/store/fromCredential';
 
 /** n8n's user folder: `$N8N_USER_FOLDER/.n8n`, else `~/.n8n` (where n8n keeps its own database). */
 export function n8nUserFolder(): string {

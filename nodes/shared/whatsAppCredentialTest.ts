@@ -18,7 +18,11 @@ export async function whatsAppCloudApiConnection(
 	const data = credential.data ?? {};
 	let url: string;
 	try {
-		url = phoneNumberUrl(String(data.baseUrl ?? ''), String(data.apiVersion ?? ''), String(data.phoneNumberId ?? ''));
+		url = phoneNumberUrl(
+			String(data.baseUrl ?? ''),
+			String(data.apiVersion ?? ''),
+			String(data.phoneNumberId ?? ''),
+		);
 	} catch (error) {
 		return { status: 'Error', message: (error as Error).message };
 	}
@@ -35,7 +39,10 @@ export async function whatsAppCloudApiConnection(
 			timeout: 15_000,
 		})) as { statusCode: number; body: unknown };
 		if (response.statusCode >= 200 && response.statusCode < 300) {
-			const body = (response.body ?? {}) as { display_phone_number?: string; verified_name?: string };
+			const body = (response.body ?? {}) as {
+				display_phone_number?: string;
+				verified_name?: string;
+			};
 			const number = [body.display_phone_number, body.verified_name].filter(Boolean).join(', ');
 			return { status: 'OK', message: number ? `Connected to ${number}` : 'Connected' };
 		}

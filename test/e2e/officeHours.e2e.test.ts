@@ -11,7 +11,9 @@ import { startN8n, type N8nInstance } from '../../dev/n8n/launcher';
 const repo = join(__dirname, '../..');
 const port = Number(process.env.WHATSURP_E2E_PORT ?? 5679);
 const stateDir = join(repo, '.state/e2e-office-hours');
-const demo = JSON.parse(readFileSync(join(repo, 'workflows/office-hours-demo.json'), 'utf8')) as object;
+const demo = JSON.parse(
+	readFileSync(join(repo, 'workflows/office-hours-demo.json'), 'utf8'),
+) as object;
 
 let n8n: N8nInstance | undefined;
 
@@ -39,7 +41,9 @@ async function verdictAt(timestamp: string): Promise<Record<string, unknown>> {
 	});
 	const text = await response.text();
 	if (response.status !== 200) {
-		throw new Error(`HTTP ${response.status} from the demo workflow: ${text}\n--- n8n log ---\n${n8n!.logs().slice(-4000)}`);
+		throw new Error(
+			`HTTP ${response.status} from the demo workflow: ${text}\n--- n8n log ---\n${n8n!.logs().slice(-4000)}`,
+		);
 	}
 	return JSON.parse(text) as Record<string, unknown>;
 }
@@ -54,12 +58,22 @@ describe('Office Hours on a real n8n', () => {
 		{
 			label: 'a Sunday (1 March 2026)',
 			timestamp: '2026-03-01T11:00:00+01:00',
-			expected: { open: false, reason: 'outsideHours', nextOpening: '2026-03-02T09:00:00.000+01:00', nextOpeningText: 'domani alle 9:00' },
+			expected: {
+				open: false,
+				reason: 'outsideHours',
+				nextOpening: '2026-03-02T09:00:00.000+01:00',
+				nextOpeningText: 'domani alle 9:00',
+			},
 		},
 		{
 			label: 'Easter Monday 2026',
 			timestamp: '2026-04-06T10:00:00+02:00',
-			expected: { open: false, reason: 'holiday', holidayName: "Lunedì dell'Angelo", nextOpening: '2026-04-07T09:00:00.000+02:00' },
+			expected: {
+				open: false,
+				reason: 'holiday',
+				holidayName: "Lunedì dell'Angelo",
+				nextOpening: '2026-04-07T09:00:00.000+02:00',
+			},
 		},
 		{
 			label: 'San Gaudenzio, 14 October 2026',
@@ -69,7 +83,12 @@ describe('Office Hours on a real n8n', () => {
 		{
 			label: 'spring DST: Monday 23 March 2026 07:30 UTC is 8:30 in Rome (winter time)',
 			timestamp: '2026-03-23T07:30:00Z',
-			expected: { open: false, reason: 'outsideHours', nextOpening: '2026-03-23T09:00:00.000+01:00', nextOpeningText: 'oggi alle 9:00' },
+			expected: {
+				open: false,
+				reason: 'outsideHours',
+				nextOpening: '2026-03-23T09:00:00.000+01:00',
+				nextOpeningText: 'oggi alle 9:00',
+			},
 		},
 		{
 			label: 'spring DST: Monday 30 March 2026 07:30 UTC is 9:30 in Rome (summer time)',
@@ -79,7 +98,11 @@ describe('Office Hours on a real n8n', () => {
 		{
 			label: 'autumn DST: Saturday 24 October 2026 11:30 UTC is 13:30 in Rome (summer time)',
 			timestamp: '2026-10-24T11:30:00Z',
-			expected: { open: false, nextOpening: '2026-10-26T09:00:00.000+01:00', nextOpeningText: 'lunedì 26 ottobre alle 9:00' },
+			expected: {
+				open: false,
+				nextOpening: '2026-10-26T09:00:00.000+01:00',
+				nextOpeningText: 'lunedì 26 ottobre alle 9:00',
+			},
 		},
 		{
 			label: 'autumn DST: Saturday 31 October 2026 11:30 UTC is 12:30 in Rome (winter time)',

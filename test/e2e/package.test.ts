@@ -29,7 +29,8 @@ describe('the published package', () => {
 	});
 
 	test('every node and credential it declares is built, with its codex and icons', () => {
-		if (!existsSync(join(repo, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+		if (!existsSync(join(repo, 'dist')))
+			throw new Error('dist/ is missing: run `npm run build` first');
 		expect(manifest.n8n.nodes.length).toBeGreaterThan(0);
 		for (const file of [...manifest.n8n.nodes, ...manifest.n8n.credentials]) {
 			expect(file).toMatch(/^dist\/.+\.(node|credentials)\.js$/);
@@ -38,7 +39,10 @@ describe('the published package', () => {
 		for (const file of manifest.n8n.nodes) {
 			expect(existsSync(join(repo, file.replace(/\.js$/, '.json')))).toBe(true);
 			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			const exported = require(join(repo, file)) as Record<string, new () => { description: { icon: unknown } }>;
+			const exported = require(join(repo, file)) as Record<
+				string,
+				new () => { description: { icon: unknown } }
+			>;
 			const node = new (Object.values(exported)[0])();
 			const icons = Object.values(node.description.icon as Record<string, string>);
 			for (const icon of icons) {
@@ -55,7 +59,12 @@ describe('the published package', () => {
 		const [{ files }] = JSON.parse(output) as Array<{ files: Array<{ path: string }> }>;
 		const paths = files.map((file) => file.path);
 		expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
-		expect(paths.filter((path) => !['package.json', 'README.md', 'LICENSE'].includes(path) && !path.startsWith('dist/'))).toEqual([]);
+		expect(
+			paths.filter(
+				(path) =>
+					!['package.json', 'README.md', 'LICENSE'].includes(path) && !path.startsWith('dist/'),
+			),
+		).toEqual([]);
 		expect(paths.some((path) => /\.test\.|tsbuildinfo|\/dev\/|\/test\//.test(path))).toBe(false);
 	});
 });

@@ -58,9 +58,12 @@ function failWithLogs(message: string): never {
 }
 
 async function executionsNow(): Promise<Array<{ status?: string }>> {
-	const response = await fetch(`${n8n.baseUrl}/api/v1/executions?workflowId=${n8n.workflowIds[0]}&limit=250`, {
-		headers: { 'X-N8N-API-KEY': n8n.apiKey },
-	});
+	const response = await fetch(
+		`${n8n.baseUrl}/api/v1/executions?workflowId=${n8n.workflowIds[0]}&limit=250`,
+		{
+			headers: { 'X-N8N-API-KEY': n8n.apiKey },
+		},
+	);
 	return ((await response.json()) as { data: Array<{ status?: string }> }).data;
 }
 
@@ -72,7 +75,9 @@ async function executionCount(): Promise<number> {
 	let previous = -1;
 	for (let attempt = 0; attempt < 40; attempt++) {
 		const executions = await executionsNow();
-		const running = executions.some((execution) => execution.status === 'running' || execution.status === 'new');
+		const running = executions.some(
+			(execution) => execution.status === 'running' || execution.status === 'new',
+		);
 		if (!running && executions.length === previous) return previous;
 		previous = executions.length;
 		await new Promise((resolve) => setTimeout(resolve, 250));
@@ -89,7 +94,9 @@ async function writeAndAwaitReply(
 	if (sent.status !== 200) failWithLogs(`n8n answered ${sent.status} to a signed webhook`);
 	try {
 		return await simulator.waitForOutbound(
-			(message) => message.to === input.from.waId && simulator.outbound({ to: input.from.waId }).indexOf(message) >= before,
+			(message) =>
+				message.to === input.from.waId &&
+				simulator.outbound({ to: input.from.waId }).indexOf(message) >= before,
 			20_000,
 		);
 	} catch {
@@ -104,15 +111,23 @@ const textOf = (message: OutboundMessage): string =>
 
 describe('WhatsApp channel on a real n8n', () => {
 	test("Meta's handshake: the right verify token gets the challenge, a wrong one 403", async () => {
-		const ok = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${TEST_ACCOUNT.verifyToken}&hub.challenge=8675309`);
+		const ok = await fetch(
+			`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${TEST_ACCOUNT.verifyToken}&hub.challenge=8675309`,
+		);
 		expect(ok.status).toBe(200);
 		expect(await ok.text()).toBe('8675309');
-		const wrong = await fetch(`${webhookUrl}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309`);
+		const wrong = await fetch(
+			`${webhookUrl}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309`,
+		);
 		expect(wrong.status).toBe(403);
 	});
 
 	test('a signed message gets the reply at the simulator', async () => {
-		const reply = await writeAndAwaitReply({ from: MARIA, type: 'text', text: 'A che ora apre l’URP sabato?' });
+		const reply = await writeAndAwaitReply({
+			from: MARIA,
+			type: 'text',
+			text: 'A che ora apre l’URP sabato?',
+		});
 		expect(reply.type).toBe('text');
 		expect(textOf(reply)).toContain("L'URP del Comune di Rimini ti risponderà");
 	});
@@ -120,7 +135,9 @@ describe('WhatsApp channel on a real n8n', () => {
 	test('a forged signature gets 401 and starts no execution', async () => {
 		const before = await executionCount();
 		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
-		const delivery = await simulator.sendRawWebhook(body, { signature: `sha256=${'0'.repeat(64)}` });
+		const delivery = await simulator.sendRawWebhook(body, {
+			signature: `sha256=${'0'.repeat(64)}`,
+		});
 		expect(delivery.status).toBe(401);
 		const unsigned = await simulator.sendRawWebhook(body, { signature: null });
 		expect(unsigned.status).toBe(401);
@@ -130,7 +147,11 @@ describe('WhatsApp channel on a real n8n', () => {
 
 	test('the same message delivered twice is processed once', async () => {
 		const replies = () => simulator.outbound({ to: '393330000777' }).length;
-		const reply = await writeAndAwaitReply({ from: { waId: '393330000777', name: 'Luca' }, type: 'text', text: 'Ciao' });
+		const reply = await writeAndAwaitReply({
+			from: { waId: '393330000777', name: 'Luca' },
+			type: 'text',
+			text: 'Ciao',
+		});
 		expect(reply).toBeDefined();
 		const before = await executionCount();
 		const again = await simulator.redeliver(simulator.webhookDeliveries.length - 1);
@@ -143,14 +164,22 @@ describe('WhatsApp channel on a real n8n', () => {
 	test('the credential test through n8n shows Meta’s own message', async () => {
 		const test = async (id: string) =>
 			(await (
-				await fetch(`${n8n.baseUrl}/api/v1/credentials/${id}/test`, { method: 'POST', headers: { 'X-N8N-API-KEY': n8n.apiKey } })
+				await fetch(`${n8n.baseUrl}/api/v1/credentials/${id}/test`, {
+					method: 'POST',
+					headers: { 'X-N8N-API-KEY': n8n.apiKey },
+				})
 			).json()) as { status: string; message: string };
 		const good = await test(n8n.credentialIds['WhatsApp URP']);
 		expect(good).toMatchObject({ status: 'OK' });
 		const badId = await n8n.upsertCredential({
 			name: 'WhatsApp scaduta',
 			type: 'whatsAppCloudApi',
-			data: { ...TEST_ACCOUNT, accessToken: 'expired-token', businessAccountId: '', baseUrl: simulator.baseUrl },
+			data: {
+				...TEST_ACCOUNT,
+				accessToken: 'expired-token',
+				businessAccountId: '',
+				baseUrl: simulator.baseUrl,
+			},
 		});
 		const bad = await test(badId);
 		expect(bad.status).toBe('Error');
@@ -171,14 +200,20 @@ describe('Subscriptions on a real n8n', () => {
 	});
 
 	test('ISCRIZIONE ON #EMERGENZE → the policy with "Accetto" → pending', async () => {
-		const reply = await writeAndAwaitReply({ from: GIULIA, type: 'text', text: 'iscrizione on #emergenze' });
+		const reply = await writeAndAwaitReply({
+			from: GIULIA,
+			type: 'text',
+			text: 'iscrizione on #emergenze',
+		});
 		expect(reply.body).toMatchObject({
 			type: 'interactive',
 			interactive: { action: { buttons: [{ reply: { id: 'accept_policy', title: 'Accetto' } }] } },
 		});
 		expect(textOf(reply)).toContain('#EMERGENZE');
 		const subscriber = await store.get({ waId: GIULIA.waId });
-		expect(subscriber?.subscriptions).toEqual([expect.objectContaining({ list: 'EMERGENZE', state: 'pending', policyVersion: '2026-01' })]);
+		expect(subscriber?.subscriptions).toEqual([
+			expect.objectContaining({ list: 'EMERGENZE', state: 'pending', policyVersion: '2026-01' }),
+		]);
 	});
 
 	test('the "Accetto" button → confirmation → active', async () => {
@@ -197,11 +232,17 @@ describe('Subscriptions on a real n8n', () => {
 		const reply = await writeAndAwaitReply({ from: GIULIA, type: 'text', text: 'ISCRIZIONE OFF' });
 		expect(textOf(reply)).toMatch(/^Iscrizione cancellata/);
 		const subscriber = await store.get({ waId: GIULIA.waId });
-		expect(subscriber?.subscriptions.every((subscription) => subscription.state === 'cancelled')).toBe(true);
+		expect(
+			subscriber?.subscriptions.every((subscription) => subscription.state === 'cancelled'),
+		).toBe(true);
 	});
 
 	test('an unknown list gets the valid ones named', async () => {
-		const reply = await writeAndAwaitReply({ from: GIULIA, type: 'text', text: 'ISCRIZIONE ON #METEO' });
+		const reply = await writeAndAwaitReply({
+			from: GIULIA,
+			type: 'text',
+			text: 'ISCRIZIONE ON #METEO',
+		});
 		expect(textOf(reply)).toBe(
 			"La lista #METEO non esiste. Le liste disponibili sono #EMERGENZE e #PUBBLICAUTILITA': scrivi ad esempio ISCRIZIONE ON #EMERGENZE.",
 		);

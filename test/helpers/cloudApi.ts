@@ -1,6 +1,10 @@
 /** A Cloud API simulator and the credential that points at it, for node and workflow tests. */
 import { WhatsAppCloudApi } from '../../credentials/WhatsAppCloudApi.credentials';
-import { startCloudApiSimulator, type CloudApiSimulator, type CloudApiSimulatorOptions } from '../../dev/simulators/cloudApi/server';
+import {
+	startCloudApiSimulator,
+	type CloudApiSimulator,
+	type CloudApiSimulatorOptions,
+} from '../../dev/simulators/cloudApi/server';
 import type { TestCredentials } from './runWorkflow';
 
 export const TEST_ACCOUNT = {
@@ -11,7 +15,9 @@ export const TEST_ACCOUNT = {
 	apiVersion: 'v23.0',
 };
 
-export async function startTestSimulator(options: Partial<CloudApiSimulatorOptions> = {}): Promise<CloudApiSimulator> {
+export async function startTestSimulator(
+	options: Partial<CloudApiSimulatorOptions> = {},
+): Promise<CloudApiSimulator> {
 	return await startCloudApiSimulator({
 		accessToken: TEST_ACCOUNT.accessToken,
 		appSecret: TEST_ACCOUNT.appSecret,
@@ -23,7 +29,10 @@ export async function startTestSimulator(options: Partial<CloudApiSimulatorOptio
 }
 
 /** The whatsAppCloudApi credential for a simulator (override e.g. the token to test refusals). */
-export function cloudApiCredentials(simulator: CloudApiSimulator, overrides: Record<string, string> = {}): TestCredentials {
+export function cloudApiCredentials(
+	simulator: CloudApiSimulator,
+	overrides: Record<string, string> = {},
+): TestCredentials {
 	return {
 		whatsAppCloudApi: {
 			data: { ...TEST_ACCOUNT, baseUrl: simulator.baseUrl, ...overrides },

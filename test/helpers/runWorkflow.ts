@@ -45,10 +45,16 @@ export class TestNodeTypes implements INodeTypes {
 }
 
 /** Credentials by type: their decrypted data, and the class whose `authenticate` applies them. */
-export type TestCredentials = Record<string, { data: ICredentialDataDecryptedObject; type: ICredentialType }>;
+export type TestCredentials = Record<
+	string,
+	{ data: ICredentialDataDecryptedObject; type: ICredentialType }
+>;
 
 /** `=Bearer {{$credentials.accessToken}}` → `Bearer <token>` (the only expression form our credentials use). */
-function resolveCredentialTemplate(template: unknown, data: ICredentialDataDecryptedObject): unknown {
+function resolveCredentialTemplate(
+	template: unknown,
+	data: ICredentialDataDecryptedObject,
+): unknown {
 	if (typeof template !== 'string' || !template.startsWith('=')) return template;
 	return template
 		.slice(1)
@@ -183,7 +189,9 @@ export async function runNode(
 	parameters: INode['parameters'],
 	input: INodeExecutionData[],
 	options: { continueOnFail?: boolean; credentials?: TestCredentials } = {},
-): Promise<WorkflowRun & { outputs(): INodeExecutionData[][]; error(): ReturnType<WorkflowRun['errorOf']> }> {
+): Promise<
+	WorkflowRun & { outputs(): INodeExecutionData[][]; error(): ReturnType<WorkflowRun['errorOf']> }
+> {
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Node Under Test',
@@ -194,7 +202,10 @@ export async function runNode(
 		...(options.credentials
 			? {
 					credentials: Object.fromEntries(
-						Object.keys(options.credentials).map((type) => [type, { id: `test-${type}`, name: `Test ${type}` }]),
+						Object.keys(options.credentials).map((type) => [
+							type,
+							{ id: `test-${type}`, name: `Test ${type}` },
+						]),
 					),
 				}
 			: {}),

@@ -55,9 +55,11 @@ async function createSqliteDb(): Promise<TestDb> {
 			.prepare(text.replace(/\$(\d+)/g, '?$1'))
 			.all(...params) as Row[];
 	const tables = async () =>
-		(await query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map(
-			(row) => String(row.name),
-		);
+		(
+			await query(
+				"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+			)
+		).map((row) => String(row.name));
 	return {
 		backend: 'sqlite',
 		config,
@@ -72,7 +74,9 @@ async function createSqliteDb(): Promise<TestDb> {
 		async scan(needles) {
 			const hits: Array<{ table: string; column: string; needle: string }> = [];
 			for (const table of await tables()) {
-				const columns = (await query(`PRAGMA table_info(${quoteIdent(table)})`)).map((c) => String(c.name));
+				const columns = (await query(`PRAGMA table_info(${quoteIdent(table)})`)).map((c) =>
+					String(c.name),
+				);
 				for (const column of columns) {
 					for (const needle of needles) {
 						const found = await query(

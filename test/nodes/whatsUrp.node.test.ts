@@ -26,35 +26,71 @@ beforeEach(() => simulator.reset());
 
 /** The item the trigger gives for a message the citizen just sent (which opens the 24-hour window). */
 async function citizenWrote(text = 'Buongiorno'): Promise<INodeExecutionData> {
-	const sent = await simulator.citizenSends({ from: { waId: CITIZEN, name: 'Maria Rossi' }, type: 'text', text });
-	return { json: { event: 'message', messageId: sent.messageId, from: { waId: CITIZEN, name: 'Maria Rossi' }, text } };
+	const sent = await simulator.citizenSends({
+		from: { waId: CITIZEN, name: 'Maria Rossi' },
+		type: 'text',
+		text,
+	});
+	return {
+		json: {
+			event: 'message',
+			messageId: sent.messageId,
+			from: { waId: CITIZEN, name: 'Maria Rossi' },
+			text,
+		},
+	};
 }
 
-async function send(parameters: IDataObject, input: INodeExecutionData[], options: { continueOnFail?: boolean; token?: string } = {}) {
+async function send(
+	parameters: IDataObject,
+	input: INodeExecutionData[],
+	options: { continueOnFail?: boolean; token?: string } = {},
+) {
 	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, {
 		continueOnFail: options.continueOnFail,
-		credentials: cloudApiCredentials(simulator, options.token ? { accessToken: options.token } : {}),
+		credentials: cloudApiCredentials(
+			simulator,
+			options.token ? { accessToken: options.token } : {},
+		),
 	});
 }
 
 describe('WhatsUrp node: sending', () => {
 	test('a text reply reaches the citizen; the output carries the wamid', async () => {
 		const item = await citizenWrote();
-		const [output] = (await send({ operation: 'sendText', text: 'Grazie, la richiesta è stata inoltrata.' }, [item])).outputs();
+		const [output] = (
+			await send({ operation: 'sendText', text: 'Grazie, la richiesta è stata inoltrata.' }, [item])
+		).outputs();
 		const outbound = simulator.outbound({ to: CITIZEN });
 		expect(outbound).toHaveLength(1);
-		expect(outbound[0].body).toMatchObject({ type: 'text', text: { body: 'Grazie, la richiesta è stata inoltrata.' } });
-		expect(output[0].json).toMatchObject({ operation: 'sendText', to: CITIZEN, messageId: outbound[0].wamid });
+		expect(outbound[0].body).toMatchObject({
+			type: 'text',
+			text: { body: 'Grazie, la richiesta è stata inoltrata.' },
+		});
+		expect(output[0].json).toMatchObject({
+			operation: 'sendText',
+			to: CITIZEN,
+			messageId: outbound[0].wamid,
+		});
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	test('the policy with an "Accetto" button (the default button)', async () => {
 		const item = await citizenWrote('ISCRIZIONE ON #EMERGENZE');
-		await send({ operation: 'sendButtons', buttonsBody: 'Per attivare l’iscrizione accetta il regolamento.' }, [item]);
+		await send(
+			{
+				operation: 'sendButtons',
+				buttonsBody: 'Per attivare l’iscrizione accetta il regolamento.',
+			},
+			[item],
+		);
 		const [message] = simulator.outbound({ to: CITIZEN });
 		expect(message.body).toMatchObject({
 			type: 'interactive',
-			interactive: { type: 'button', action: { buttons: [{ type: 'reply', reply: { id: 'accept_policy', title: 'Accetto' } }] } },
+			interactive: {
+				type: 'button',
+				action: { buttons: [{ type: 'reply', reply: { id: 'accept_policy', title: 'Accetto' } }] },
+			},
 		});
 	});
 
@@ -69,26 +105,50 @@ describe('WhatsUrp node: sending', () => {
 			[item],
 		);
 		await send({ operation: 'sendList', listBody: 'Scegli l’argomento' }, [item]);
-		await send({ operation: 'sendMedia', mediaLink: 'https://www.comune.rimini.it/avviso.png', mediaOptions: { caption: 'Avviso' } }, [item]);
-		expect(simulator.outbound({ to: CITIZEN }).map((message) => message.type)).toEqual(['template', 'interactive', 'image']);
+		await send(
+			{
+				operation: 'sendMedia',
+				mediaLink: 'https://www.comune.rimini.it/avviso.png',
+				mediaOptions: { caption: 'Avviso' },
+			},
+			[item],
+		);
+		expect(simulator.outbound({ to: CITIZEN }).map((message) => message.type)).toEqual([
+			'template',
+			'interactive',
+			'image',
+		]);
 		expect(simulator.stats().rejectedByCode).toEqual({});
 	});
 
 	test('four buttons or a 21-character title are refused before any request, saying why', async () => {
 		const item = await citizenWrote();
 		const four = await send(
-			{ operation: 'sendButtons', buttonsBody: 'x', buttons: { button: [1, 2, 3, 4].map((n) => ({ id: `b${n}`, title: `B${n}` })) } },
+			{
+				operation: 'sendButtons',
+				buttonsBody: 'x',
+				buttons: { button: [1, 2, 3, 4].map((n) => ({ id: `b${n}`, title: `B${n}` })) },
+			},
 			[item],
 		);
 		expect(four.error()?.message).toMatch(/at most 3/);
-		const long = await send({ operation: 'sendButtons', buttonsBody: 'x', buttons: { button: [{ id: 'a', title: 'Accetto il regolament' }] } }, [item]);
+		const long = await send(
+			{
+				operation: 'sendButtons',
+				buttonsBody: 'x',
+				buttons: { button: [{ id: 'a', title: 'Accetto il regolament' }] },
+			},
+			[item],
+		);
 		expect(long.error()?.message).toMatch(/21 characters; WhatsApp allows at most 20/);
 		expect(long.error()?.description).toMatch(/al massimo 20/);
 		expect(simulator.received.filter((request) => request.method === 'POST')).toHaveLength(0);
 	});
 
 	test('outside the 24-hour window: 131047 as a NodeApiError with the Italian hint', async () => {
-		const result = await send({ operation: 'sendText', text: 'Risposta', to: STRANGER }, [{ json: {} }]);
+		const result = await send({ operation: 'sendText', text: 'Risposta', to: STRANGER }, [
+			{ json: {} },
+		]);
 		const error = result.error() as Error & { description?: string; httpCode?: string };
 		expect(error.message).toMatch(/131047/);
 		expect(error.description).toMatch(/24 ore/);
@@ -109,12 +169,16 @@ describe('WhatsUrp node: sending', () => {
 			)
 		).outputs();
 		expect(output[0].json).toMatchObject({ fallbackTemplate: 'risposta_urp', outsideWindow: true });
-		expect(simulator.outbound({ to: STRANGER }).map((message) => message.type)).toEqual(['template']);
+		expect(simulator.outbound({ to: STRANGER }).map((message) => message.type)).toEqual([
+			'template',
+		]);
 	});
 
 	test('a wrong token: 190 with the hint to update the credential', async () => {
 		const item = await citizenWrote();
-		const error = (await send({ operation: 'sendText', text: 'x' }, [item], { token: 'expired' })).error() as Error & {
+		const error = (
+			await send({ operation: 'sendText', text: 'x' }, [item], { token: 'expired' })
+		).error() as Error & {
 			description?: string;
 		};
 		expect(error.message).toMatch(/190/);
@@ -125,7 +189,9 @@ describe('WhatsUrp node: sending', () => {
 		const item = await citizenWrote();
 		// 131026 usually arrives later in a failed status; here the API refuses at once
 		simulator.injectFailure({ to: CITIZEN, code: 131026, times: 1, async: false });
-		const [output] = (await send({ operation: 'sendText', text: 'x' }, [item, item], { continueOnFail: true })).outputs();
+		const [output] = (
+			await send({ operation: 'sendText', text: 'x' }, [item, item], { continueOnFail: true })
+		).outputs();
 		expect(output[0].json.error).toMatch(/131026/);
 		expect(output[1].json).toMatchObject({ operation: 'sendText', to: CITIZEN });
 		expect(output.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
@@ -133,7 +199,11 @@ describe('WhatsUrp node: sending', () => {
 
 	test('a username citizen (business-scoped user id) is addressed with `recipient`', async () => {
 		const userId = 'IT.1502576394655843';
-		await simulator.citizenSends({ from: { userId, username: 'maria.r' }, type: 'text', text: 'ciao' });
+		await simulator.citizenSends({
+			from: { userId, username: 'maria.r' },
+			type: 'text',
+			text: 'ciao',
+		});
 		await send({ operation: 'sendText', text: 'Buongiorno', to: userId }, [{ json: {} }]);
 		const [message] = simulator.outbound({ recipient: userId });
 		expect(message.body).toMatchObject({ recipient: userId });
@@ -144,10 +214,20 @@ describe('WhatsUrp node: sending', () => {
 describe('WhatsUrp node: read receipts and media', () => {
 	test('mark as read uses the trigger’s message id', async () => {
 		const item = await citizenWrote();
-		const [output] = (await send({ operation: 'markAsRead', typingIndicator: true }, [item])).outputs();
-		expect(output[0].json).toMatchObject({ operation: 'markAsRead', success: true, messageId: item.json.messageId });
+		const [output] = (
+			await send({ operation: 'markAsRead', typingIndicator: true }, [item])
+		).outputs();
+		expect(output[0].json).toMatchObject({
+			operation: 'markAsRead',
+			success: true,
+			messageId: item.json.messageId,
+		});
 		const request = simulator.received.find((entry) => entry.method === 'POST');
-		expect(request?.body).toMatchObject({ status: 'read', message_id: item.json.messageId, typing_indicator: { type: 'text' } });
+		expect(request?.body).toMatchObject({
+			status: 'read',
+			message_id: item.json.messageId,
+			typing_indicator: { type: 'text' },
+		});
 	});
 
 	test('a photo the citizen sent is downloaded into a binary field, bytes intact', async () => {
@@ -157,22 +237,38 @@ describe('WhatsUrp node: read receipts and media', () => {
 			type: 'image',
 			media: { mimeType: 'image/jpeg', caption: 'Buca in via Flaminia', content: photo },
 		});
-		const message = ((sent.body.entry as IDataObject[])[0].changes as IDataObject[])[0].value as { messages: Array<{ image: { id: string } }> };
-		const item: INodeExecutionData = { json: { media: { id: message.messages[0].image.id, mimeType: 'image/jpeg' } } };
-		const [output] = (await send({ resource: 'media', operation: 'downloadMedia', binaryPropertyName: 'foto' }, [item])).outputs();
-		expect(output[0].json).toMatchObject({ operation: 'downloadMedia', mimeType: 'image/jpeg', fileSize: 5000 });
+		const message = ((sent.body.entry as IDataObject[])[0].changes as IDataObject[])[0].value as {
+			messages: Array<{ image: { id: string } }>;
+		};
+		const item: INodeExecutionData = {
+			json: { media: { id: message.messages[0].image.id, mimeType: 'image/jpeg' } },
+		};
+		const [output] = (
+			await send({ resource: 'media', operation: 'downloadMedia', binaryPropertyName: 'foto' }, [
+				item,
+			])
+		).outputs();
+		expect(output[0].json).toMatchObject({
+			operation: 'downloadMedia',
+			mimeType: 'image/jpeg',
+			fileSize: 5000,
+		});
 		const binary = output[0].binary?.foto;
 		expect(binary?.mimeType).toBe('image/jpeg');
 		expect(Buffer.from(binary!.data, 'base64').equals(photo)).toBe(true);
 	});
 
 	test('an unknown media id is reported with Meta’s answer', async () => {
-		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [{ json: { media: { id: '999999' } } }]);
+		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [
+			{ json: { media: { id: '999999' } } },
+		]);
 		expect(result.error()?.message).toMatch(/100/);
 	});
 
 	test('an item without media says what to download', async () => {
-		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [{ json: { text: 'solo testo' } }]);
+		const result = await send({ resource: 'media', operation: 'downloadMedia' }, [
+			{ json: { text: 'solo testo' } },
+		]);
 		expect(result.error()?.message).toMatch(/no media to download/);
 	});
 });

@@ -46,34 +46,86 @@ describe('WhatsUrp Command node, description', () => {
 	test("the editor's defaults are DEFAULT_COMMAND_CONFIG's", () => {
 		expect(property('subscribeKeyword').default).toBe(DEFAULT_COMMAND_CONFIG.subscribeKeyword);
 		expect(property('unsubscribeKeyword').default).toBe(DEFAULT_COMMAND_CONFIG.unsubscribeKeyword);
-		expect(splitWords(property('acceptKeywords').default)).toEqual(DEFAULT_COMMAND_CONFIG.acceptKeywords);
-		expect(property('optOut').default).toBe(true);
-		expect(splitWords(property('optOutSynonyms').default)).toEqual(DEFAULT_COMMAND_CONFIG.optOutSynonyms);
-		expect(splitWords(property('reportKeywords').default)).toEqual(DEFAULT_COMMAND_CONFIG.reportKeywords);
-		const lists = (property('lists').default as { list: Array<{ name: string; aliases: string; display: string }> }).list;
-		expect(lists.map((list) => ({ name: list.name, aliases: splitWords(list.aliases), display: list.display }))).toEqual(
-			DEFAULT_COMMAND_CONFIG.lists,
+		expect(splitWords(property('acceptKeywords').default)).toEqual(
+			DEFAULT_COMMAND_CONFIG.acceptKeywords,
 		);
+		expect(property('optOut').default).toBe(true);
+		expect(splitWords(property('optOutSynonyms').default)).toEqual(
+			DEFAULT_COMMAND_CONFIG.optOutSynonyms,
+		);
+		expect(splitWords(property('reportKeywords').default)).toEqual(
+			DEFAULT_COMMAND_CONFIG.reportKeywords,
+		);
+		const lists = (
+			property('lists').default as {
+				list: Array<{ name: string; aliases: string; display: string }>;
+			}
+		).list;
+		expect(
+			lists.map((list) => ({
+				name: list.name,
+				aliases: splitWords(list.aliases),
+				display: list.display,
+			})),
+		).toEqual(DEFAULT_COMMAND_CONFIG.lists);
 	});
 });
 
 describe('WhatsUrp Command node, routing with the defaults', () => {
 	test.each([
-		{ label: 'ISCRIZIONE ON', json: { text: 'ISCRIZIONE ON' }, output: SUBSCRIBE, command: { action: 'subscribe', lists: ALL, unknownLists: [] } },
-		{ label: 'one list', json: { text: 'Iscrizione on #emergenze!' }, output: SUBSCRIBE, command: { action: 'subscribe', lists: ['EMERGENZE'] } },
-		{ label: 'an unknown list', json: { text: 'ISCRIZIONE ON #METEO' }, output: SUBSCRIBE, command: { lists: [], unknownLists: ['METEO'] } },
-		{ label: 'ISCRIZIONE OFF with a list', json: { text: "ISCRIZIONE OFF #PUBBLICAUTILITA'" }, output: UNSUBSCRIBE, command: { action: 'unsubscribe', lists: ['PUBBLICAUTILITA'] } },
-		{ label: 'STOP', json: { text: 'Stop.' }, output: UNSUBSCRIBE, command: { action: 'unsubscribe', lists: ALL } },
-		{ label: 'ACCETTO typed', json: { text: 'accetto 👍' }, output: ACCEPT, command: { action: 'acceptPolicy', lists: [] } },
+		{
+			label: 'ISCRIZIONE ON',
+			json: { text: 'ISCRIZIONE ON' },
+			output: SUBSCRIBE,
+			command: { action: 'subscribe', lists: ALL, unknownLists: [] },
+		},
+		{
+			label: 'one list',
+			json: { text: 'Iscrizione on #emergenze!' },
+			output: SUBSCRIBE,
+			command: { action: 'subscribe', lists: ['EMERGENZE'] },
+		},
+		{
+			label: 'an unknown list',
+			json: { text: 'ISCRIZIONE ON #METEO' },
+			output: SUBSCRIBE,
+			command: { lists: [], unknownLists: ['METEO'] },
+		},
+		{
+			label: 'ISCRIZIONE OFF with a list',
+			json: { text: "ISCRIZIONE OFF #PUBBLICAUTILITA'" },
+			output: UNSUBSCRIBE,
+			command: { action: 'unsubscribe', lists: ['PUBBLICAUTILITA'] },
+		},
+		{
+			label: 'STOP',
+			json: { text: 'Stop.' },
+			output: UNSUBSCRIBE,
+			command: { action: 'unsubscribe', lists: ALL },
+		},
+		{
+			label: 'ACCETTO typed',
+			json: { text: 'accetto 👍' },
+			output: ACCEPT,
+			command: { action: 'acceptPolicy', lists: [] },
+		},
 		{
 			label: 'the "Accetto" button (id accept_policy)',
-			json: { type: 'interactive', text: 'Sì, va bene', reply: { id: 'accept_policy', title: 'Sì, va bene' } },
+			json: {
+				type: 'interactive',
+				text: 'Sì, va bene',
+				reply: { id: 'accept_policy', title: 'Sì, va bene' },
+			},
 			output: ACCEPT,
 			command: { action: 'acceptPolicy', raw: 'accept_policy' },
 		},
 		{
 			label: 'a list row whose id is no command: its title is read',
-			json: { type: 'interactive', text: 'ISCRIZIONE ON #EMERGENZE', reply: { id: 'row_1', title: 'ISCRIZIONE ON #EMERGENZE' } },
+			json: {
+				type: 'interactive',
+				text: 'ISCRIZIONE ON #EMERGENZE',
+				reply: { id: 'row_1', title: 'ISCRIZIONE ON #EMERGENZE' },
+			},
 			output: SUBSCRIBE,
 			command: { action: 'subscribe', lists: ['EMERGENZE'], raw: 'ISCRIZIONE ON #EMERGENZE' },
 		},
@@ -83,17 +135,75 @@ describe('WhatsUrp Command node, routing with the defaults', () => {
 			output: UNSUBSCRIBE,
 			command: { action: 'unsubscribe', lists: ALL, raw: 'ISCRIZIONE_OFF' },
 		},
-		{ label: 'a question', json: { text: "A che ora apre l'URP?" }, output: OTHER, command: { action: 'other' }, intent: 'question' },
-		{ label: 'a sentence with the keyword', json: { text: 'vorrei fare ISCRIZIONE ON' }, output: OTHER, command: { action: 'other' }, intent: 'question' },
-		{ label: 'a report in words', json: { text: 'C’è una buca in via Flaminia' }, output: OTHER, intent: 'report' },
-		{ label: 'a photo with no text', json: { type: 'image', media: { id: 'm1', mimeType: 'image/jpeg' } }, output: OTHER, command: { raw: '' }, intent: 'report' },
-		{ label: 'a photo caption with a command is still a report', json: { type: 'image', caption: 'ACCETTO', media: { id: 'm2', mimeType: 'image/jpeg' } }, output: OTHER, intent: 'report' },
-		{ label: 'a video', json: { type: 'video', media: { id: 'm3', mimeType: 'video/mp4' } }, output: OTHER, intent: 'report' },
-		{ label: 'a location', json: { type: 'location', location: { latitude: 44.06, longitude: 12.57 } }, output: OTHER, intent: 'report' },
-		{ label: 'a sticker', json: { type: 'sticker', media: { id: 'm4', mimeType: 'image/webp', animated: false } }, output: OTHER, intent: 'question' },
-		{ label: 'a voice note', json: { type: 'audio', media: { id: 'm5', mimeType: 'audio/ogg', voice: true } }, output: OTHER, intent: 'question' },
-		{ label: 'a document whose caption reports', json: { type: 'document', caption: 'segnalazione lampione', media: { id: 'm6' } }, output: OTHER, intent: 'report' },
-		{ label: 'a reaction', json: { type: 'reaction', reaction: { messageId: 'wamid.X', emoji: '👍' } }, output: OTHER, intent: 'question' },
+		{
+			label: 'a question',
+			json: { text: "A che ora apre l'URP?" },
+			output: OTHER,
+			command: { action: 'other' },
+			intent: 'question',
+		},
+		{
+			label: 'a sentence with the keyword',
+			json: { text: 'vorrei fare ISCRIZIONE ON' },
+			output: OTHER,
+			command: { action: 'other' },
+			intent: 'question',
+		},
+		{
+			label: 'a report in words',
+			json: { text: 'C’è una buca in via Flaminia' },
+			output: OTHER,
+			intent: 'report',
+		},
+		{
+			label: 'a photo with no text',
+			json: { type: 'image', media: { id: 'm1', mimeType: 'image/jpeg' } },
+			output: OTHER,
+			command: { raw: '' },
+			intent: 'report',
+		},
+		{
+			label: 'a photo caption with a command is still a report',
+			json: { type: 'image', caption: 'ACCETTO', media: { id: 'm2', mimeType: 'image/jpeg' } },
+			output: OTHER,
+			intent: 'report',
+		},
+		{
+			label: 'a video',
+			json: { type: 'video', media: { id: 'm3', mimeType: 'video/mp4' } },
+			output: OTHER,
+			intent: 'report',
+		},
+		{
+			label: 'a location',
+			json: { type: 'location', location: { latitude: 44.06, longitude: 12.57 } },
+			output: OTHER,
+			intent: 'report',
+		},
+		{
+			label: 'a sticker',
+			json: { type: 'sticker', media: { id: 'm4', mimeType: 'image/webp', animated: false } },
+			output: OTHER,
+			intent: 'question',
+		},
+		{
+			label: 'a voice note',
+			json: { type: 'audio', media: { id: 'm5', mimeType: 'audio/ogg', voice: true } },
+			output: OTHER,
+			intent: 'question',
+		},
+		{
+			label: 'a document whose caption reports',
+			json: { type: 'document', caption: 'segnalazione lampione', media: { id: 'm6' } },
+			output: OTHER,
+			intent: 'report',
+		},
+		{
+			label: 'a reaction',
+			json: { type: 'reaction', reaction: { messageId: 'wamid.X', emoji: '👍' } },
+			output: OTHER,
+			intent: 'question',
+		},
 	])('$label → output $output', async ({ json, output, command, intent }) => {
 		const input = [message(json)];
 		const outputs = (await runNode(nodeTypes, TYPE, {}, input)).outputs();
@@ -101,7 +211,10 @@ describe('WhatsUrp Command node, routing with the defaults', () => {
 		outputs.forEach((items, index) => expect(items).toHaveLength(index === output ? 1 : 0));
 		const [routed] = outputs[output];
 		expect(routed.pairedItem).toEqual({ item: 0 });
-		expect(routed.json).toMatchObject({ ...input[0].json, command: { validLists: VALID_LISTS, ...command } });
+		expect(routed.json).toMatchObject({
+			...input[0].json,
+			command: { validLists: VALID_LISTS, ...command },
+		});
 		if (intent) expect(routed.json.intent).toBe(intent);
 		else expect(routed.json).not.toHaveProperty('intent');
 		expect(input[0].json).not.toHaveProperty('command');
@@ -131,8 +244,14 @@ describe('WhatsUrp Command node, routing with the defaults', () => {
 		const outputs = (await runNode(nodeTypes, TYPE, {}, input)).outputs();
 		const seen = outputs.map((items) => items.map((entry) => [entry.json.n, entry.pairedItem]));
 		expect(seen).toEqual([
-			[[0, { item: 0 }], [5, { item: 5 }]],
-			[[2, { item: 2 }], [4, { item: 4 }]],
+			[
+				[0, { item: 0 }],
+				[5, { item: 5 }],
+			],
+			[
+				[2, { item: 2 }],
+				[4, { item: 4 }],
+			],
 			[[3, { item: 3 }]],
 			[[1, { item: 1 }]],
 		]);
@@ -173,7 +292,9 @@ describe('WhatsUrp Command node, parameters staff edit', () => {
 	});
 
 	test('opt-out words can be switched off', async () => {
-		const outputs = (await runNode(nodeTypes, TYPE, { optOut: false }, [message({ text: 'STOP' })])).outputs();
+		const outputs = (
+			await runNode(nodeTypes, TYPE, { optOut: false }, [message({ text: 'STOP' })])
+		).outputs();
 		expect(outputs[OTHER]).toHaveLength(1);
 	});
 
@@ -187,33 +308,72 @@ describe('WhatsUrp Command node, parameters staff edit', () => {
 		const outputs = (await runNode(nodeTypes, TYPE, parameters, input)).outputs();
 		expect(outputs[SUBSCRIBE].map((entry) => entry.json.n)).toEqual([0]);
 		expect(outputs[ACCEPT].map((entry) => entry.json.n)).toEqual([1]);
-		expect(outputs[OTHER].map((entry) => [entry.json.n, (entry.json.command as { raw: string }).raw])).toEqual([[2, '42']]);
+		expect(
+			outputs[OTHER].map((entry) => [entry.json.n, (entry.json.command as { raw: string }).raw]),
+		).toEqual([[2, '42']]);
 	});
 });
 
 describe('WhatsUrp Command node, bad parameters', () => {
 	test.each([
-		{ label: 'an empty subscribe keyword', parameters: { subscribeKeyword: '  ' }, message: /empty/, parameter: 'Subscribe Keyword' },
-		{ label: 'the same keyword twice', parameters: { unsubscribeKeyword: 'Iscrizione On' }, message: /same word/, parameter: 'Unsubscribe Keyword' },
-		{ label: 'no accept keyword', parameters: { acceptKeywords: ' , ' }, message: /at least one/, parameter: 'Accept Keywords' },
-		{ label: 'an opt-out word that accepts', parameters: { optOutSynonyms: 'STOP, ACCETTO' }, message: /ACCETTO/, parameter: 'Opt-Out Words' },
+		{
+			label: 'an empty subscribe keyword',
+			parameters: { subscribeKeyword: '  ' },
+			message: /empty/,
+			parameter: 'Subscribe Keyword',
+		},
+		{
+			label: 'the same keyword twice',
+			parameters: { unsubscribeKeyword: 'Iscrizione On' },
+			message: /same word/,
+			parameter: 'Unsubscribe Keyword',
+		},
+		{
+			label: 'no accept keyword',
+			parameters: { acceptKeywords: ' , ' },
+			message: /at least one/,
+			parameter: 'Accept Keywords',
+		},
+		{
+			label: 'an opt-out word that accepts',
+			parameters: { optOutSynonyms: 'STOP, ACCETTO' },
+			message: /ACCETTO/,
+			parameter: 'Opt-Out Words',
+		},
 		{ label: 'no list', parameters: { lists: {} }, message: /at least one/, parameter: 'Lists' },
 		{
 			label: 'an alias of two lists',
-			parameters: { lists: { list: [{ name: 'A1', aliases: 'X' }, { name: 'B2', aliases: 'x' }] } },
+			parameters: {
+				lists: {
+					list: [
+						{ name: 'A1', aliases: 'X' },
+						{ name: 'B2', aliases: 'x' },
+					],
+				},
+			},
 			message: /already names the list "A1"/,
 			parameter: 'Lists',
 		},
-		{ label: 'a * inside a report keyword', parameters: { reportKeywords: 'bu*ca' }, message: /\*/, parameter: 'Report Keywords' },
-	])('$label stops the node with a clear message', async ({ parameters, message: expected, parameter }) => {
-		const result = await runNode(nodeTypes, TYPE, parameters, [message({ text: 'ISCRIZIONE ON' })]);
-		const error = result.error();
-		expect(error).toBeDefined();
-		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toMatch(expected);
-		expect(error?.description).toContain(parameter);
-		expect(error?.context).toMatchObject({ itemIndex: 0 });
-	});
+		{
+			label: 'a * inside a report keyword',
+			parameters: { reportKeywords: 'bu*ca' },
+			message: /\*/,
+			parameter: 'Report Keywords',
+		},
+	])(
+		'$label stops the node with a clear message',
+		async ({ parameters, message: expected, parameter }) => {
+			const result = await runNode(nodeTypes, TYPE, parameters, [
+				message({ text: 'ISCRIZIONE ON' }),
+			]);
+			const error = result.error();
+			expect(error).toBeDefined();
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toMatch(expected);
+			expect(error?.description).toContain(parameter);
+			expect(error?.context).toMatchObject({ itemIndex: 0 });
+		},
+	);
 
 	test('under Continue On Fail the failed item goes to Other with an error, the others are routed', async () => {
 		const parameters = { subscribeKeyword: '={{ $json.keyword }}' };
@@ -222,7 +382,9 @@ describe('WhatsUrp Command node, bad parameters', () => {
 			message({ n: 1, keyword: 'ISCRIZIONE ON', text: 'ISCRIZIONE ON' }),
 			message({ n: 2, keyword: 'ISCRIZIONE ON', text: 'ciao' }),
 		];
-		const outputs = (await runNode(nodeTypes, TYPE, parameters, input, { continueOnFail: true })).outputs();
+		const outputs = (
+			await runNode(nodeTypes, TYPE, parameters, input, { continueOnFail: true })
+		).outputs();
 		expect(outputs[OTHER].map((entry) => [entry.json.n, entry.pairedItem])).toEqual([
 			[0, { item: 0 }],
 			[2, { item: 2 }],
@@ -230,6 +392,8 @@ describe('WhatsUrp Command node, bad parameters', () => {
 		expect(outputs[OTHER][0].json.error).toMatch(/subscribe keyword is empty/);
 		expect(outputs[OTHER][0].json).not.toHaveProperty('command');
 		expect(outputs[OTHER][1].json).not.toHaveProperty('error');
-		expect(outputs[SUBSCRIBE].map((entry) => [entry.json.n, entry.pairedItem])).toEqual([[1, { item: 1 }]]);
+		expect(outputs[SUBSCRIBE].map((entry) => [entry.json.n, entry.pairedItem])).toEqual([
+			[1, { item: 1 }],
+		]);
 	});
 });

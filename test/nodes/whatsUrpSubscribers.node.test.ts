@@ -21,14 +21,21 @@ let credentials: TestCredentials;
 beforeEach(() => {
 	folder = mkdtempSync(join(tmpdir(), 'whatsurp-subscribers-'));
 	credentials = {
-		whatsUrpStore: { data: { backend: 'sqlite', path: join(folder, 'store.sqlite') }, type: new WhatsUrpStore() },
+		whatsUrpStore: {
+			data: { backend: 'sqlite', path: join(folder, 'store.sqlite') },
+			type: new WhatsUrpStore(),
+		},
 	};
 });
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 let sequence = 0;
 /** An item as it leaves the WhatsUrp Command node. */
-function commandItem(lists: string[], extra: IDataObject = {}, minute = sequence++): INodeExecutionData {
+function commandItem(
+	lists: string[],
+	extra: IDataObject = {},
+	minute = sequence++,
+): INodeExecutionData {
 	return {
 		json: {
 			event: 'message',
@@ -43,7 +50,10 @@ function commandItem(lists: string[], extra: IDataObject = {}, minute = sequence
 }
 
 async function run(parameters: IDataObject, input: INodeExecutionData[], continueOnFail = false) {
-	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, { credentials, continueOnFail });
+	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, {
+		credentials,
+		continueOnFail,
+	});
 }
 
 async function single(parameters: IDataObject, item: INodeExecutionData): Promise<IDataObject> {
@@ -66,13 +76,23 @@ describe('WhatsUrp Subscribers node', () => {
 	});
 
 	test('request → accept → unsubscribe, the whole journey', async () => {
-		await single({ operation: 'requestSubscription' }, commandItem(['EMERGENZE', 'PUBBLICAUTILITA']));
+		await single(
+			{ operation: 'requestSubscription' },
+			commandItem(['EMERGENZE', 'PUBBLICAUTILITA']),
+		);
 		const accepted = await single({ operation: 'confirmConsent' }, commandItem([]));
-		expect(accepted).toMatchObject({ outcome: 'activated', activeLists: ['EMERGENZE', 'PUBBLICAUTILITA'] });
+		expect(accepted).toMatchObject({
+			outcome: 'activated',
+			activeLists: ['EMERGENZE', 'PUBBLICAUTILITA'],
+		});
 		const again = await single({ operation: 'requestSubscription' }, commandItem(['EMERGENZE']));
 		expect(again.outcome).toBe('alreadyActive');
 		const off = await single({ operation: 'unsubscribe' }, commandItem(['EMERGENZE']));
-		expect(off).toMatchObject({ outcome: 'cancelled', changedLists: ['EMERGENZE'], activeLists: ['PUBBLICAUTILITA'] });
+		expect(off).toMatchObject({
+			outcome: 'cancelled',
+			changedLists: ['EMERGENZE'],
+			activeLists: ['PUBBLICAUTILITA'],
+		});
 		const all = await single({ operation: 'unsubscribe', lists: '' }, commandItem([]));
 		expect(all).toMatchObject({ outcome: 'cancelled', activeLists: [] });
 		const nothing = await single({ operation: 'unsubscribe', lists: '' }, commandItem([]));
@@ -80,10 +100,15 @@ describe('WhatsUrp Subscribers node', () => {
 	});
 
 	test('ACCETTO without a request → nothingPending; a request older than the limit → expired', async () => {
-		expect((await single({ operation: 'confirmConsent' }, commandItem([]))).outcome).toBe('nothingPending');
+		expect((await single({ operation: 'confirmConsent' }, commandItem([]))).outcome).toBe(
+			'nothingPending',
+		);
 		await single({ operation: 'requestSubscription' }, commandItem(['EMERGENZE'], {}, 0));
 		const late = commandItem([], { timestamp: '2026-03-20T09:00:00.000Z' });
-		expect((await single({ operation: 'confirmConsent', options: { pendingTtlHours: 24 } }, late)).outcome).toBe('expired');
+		expect(
+			(await single({ operation: 'confirmConsent', options: { pendingTtlHours: 24 } }, late))
+				.outcome,
+		).toBe('expired');
 	});
 
 	test('the same message delivered twice is applied once', async () => {
@@ -92,7 +117,9 @@ describe('WhatsUrp Subscribers node', () => {
 		const repeat = await single({ operation: 'requestSubscription' }, item);
 		expect(repeat.changedLists).toEqual([]);
 		const exported = await single({ operation: 'export' }, item);
-		const requests = (exported.auditEvents as IDataObject[]).filter((event) => event.action === 'request');
+		const requests = (exported.auditEvents as IDataObject[]).filter(
+			(event) => event.action === 'request',
+		);
 		expect(requests).toHaveLength(1);
 	});
 
@@ -100,17 +127,27 @@ describe('WhatsUrp Subscribers node', () => {
 		for (let i = 0; i < 7; i++) {
 			await single(
 				{ operation: 'import', consentAt: '2025-06-01T10:00:00+02:00' },
-				commandItem(['EMERGENZE'], { from: { waId: `3933300000${i.toString().padStart(2, '0')}` } }),
+				commandItem(['EMERGENZE'], {
+					from: { waId: `3933300000${i.toString().padStart(2, '0')}` },
+				}),
 			);
 		}
 		const got = await single({ operation: 'get', waId: '393330000003' }, { json: {} });
 		expect(got).toMatchObject({ found: true, subscriber: { waId: '393330000003' } });
-		const [limited] = (await run({ operation: 'getMany', filterList: '#emergenze', limit: 5 }, [{ json: {} }])).outputs();
+		const [limited] = (
+			await run({ operation: 'getMany', filterList: '#emergenze', limit: 5 }, [{ json: {} }])
+		).outputs();
 		expect(limited).toHaveLength(5);
-		const [all] = (await run({ operation: 'getMany', filterList: 'EMERGENZE', returnAll: true }, [{ json: {} }])).outputs();
+		const [all] = (
+			await run({ operation: 'getMany', filterList: 'EMERGENZE', returnAll: true }, [{ json: {} }])
+		).outputs();
 		expect(all.map((item) => item.json.waId)).toHaveLength(7);
-		const [counts] = (await run({ operation: 'count', filterState: 'any' }, [{ json: {} }])).outputs();
-		expect(counts.map((item) => item.json)).toEqual([{ list: 'EMERGENZE', state: 'active', count: 7 }]);
+		const [counts] = (
+			await run({ operation: 'count', filterState: 'any' }, [{ json: {} }])
+		).outputs();
+		expect(counts.map((item) => item.json)).toEqual([
+			{ list: 'EMERGENZE', state: 'active', count: 7 },
+		]);
 	});
 
 	test('erase removes the citizen: get finds nothing, the audit keeps an anonymous id', async () => {
@@ -125,15 +162,22 @@ describe('WhatsUrp Subscribers node', () => {
 		const noCitizen: INodeExecutionData = { json: { text: 'ciao' } };
 		const failed = await run({ operation: 'requestSubscription', lists: 'EMERGENZE' }, [noCitizen]);
 		expect(failed.error()?.message).toMatch(/names no citizen/);
-		const [kept] = (await run({ operation: 'requestSubscription', lists: 'EMERGENZE' }, [noCitizen], true)).outputs();
-		expect(kept[0].json).toMatchObject({ text: 'ciao', error: expect.stringMatching(/names no citizen/) });
+		const [kept] = (
+			await run({ operation: 'requestSubscription', lists: 'EMERGENZE' }, [noCitizen], true)
+		).outputs();
+		expect(kept[0].json).toMatchObject({
+			text: 'ciao',
+			error: expect.stringMatching(/names no citizen/),
+		});
 		expect(kept[0].pairedItem).toEqual({ item: 0 });
 	});
 
 	test('a request without lists and a bad message time are refused clearly', async () => {
 		const noLists = await run({ operation: 'requestSubscription' }, [commandItem([])]);
 		expect(noLists.error()?.message).toMatch(/No list/);
-		const badTime = await run({ operation: 'requestSubscription' }, [commandItem(['EMERGENZE'], { timestamp: 'ieri' })]);
+		const badTime = await run({ operation: 'requestSubscription' }, [
+			commandItem(['EMERGENZE'], { timestamp: 'ieri' }),
+		]);
 		expect(badTime.error()?.message).toMatch(/Message Time is not a date-time/);
 	});
 

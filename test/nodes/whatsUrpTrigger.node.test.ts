@@ -12,7 +12,12 @@ import { toMetaJson } from '../../nodes/core/whatsapp/metaJson';
 import { computeSignature } from '../../nodes/core/whatsapp/signature';
 import { WhatsUrpTrigger } from '../../nodes/WhatsUrpTrigger/WhatsUrpTrigger.node';
 
-const CREDENTIAL = { appSecret: 'secret-1', verifyToken: 'verify-me', accessToken: 'x', phoneNumberId: '1' };
+const CREDENTIAL = {
+	appSecret: 'secret-1',
+	verifyToken: 'verify-me',
+	accessToken: 'x',
+	phoneNumberId: '1',
+};
 
 interface Exchange {
 	status?: number;
@@ -33,7 +38,15 @@ function textWebhook(id: string, text = 'Buongiorno, a che ora apre l’URP?'): 
 							messaging_product: 'whatsapp',
 							metadata: { display_phone_number: '390541704704', phone_number_id: '1' },
 							contacts: [{ profile: { name: 'Maria Rossi' }, wa_id: '393331234567' }],
-							messages: [{ from: '393331234567', id, timestamp: '1772528400', type: 'text', text: { body: text } }],
+							messages: [
+								{
+									from: '393331234567',
+									id,
+									timestamp: '1772528400',
+									type: 'text',
+									text: { body: text },
+								},
+							],
 						},
 					},
 				],
@@ -73,7 +86,12 @@ function context(options: {
 			return response;
 		},
 	};
-	const parameters: IDataObject = { updates: 'both', deduplication: 'memory', options: {}, ...options.parameters };
+	const parameters: IDataObject = {
+		updates: 'both',
+		deduplication: 'memory',
+		options: {},
+		...options.parameters,
+	};
 	const fns = {
 		getWebhookName: () => options.webhook,
 		getResponseObject: () => response,
@@ -83,7 +101,9 @@ function context(options: {
 		getCredentials: async (type: string) =>
 			type === 'whatsUrpStore' ? { backend: 'sqlite', path: options.storePath } : CREDENTIAL,
 		getNodeParameter: (name: string, fallback: unknown) => {
-			const value = name.split('.').reduce<unknown>((at, key) => (at as IDataObject | undefined)?.[key], parameters);
+			const value = name
+				.split('.')
+				.reduce<unknown>((at, key) => (at as IDataObject | undefined)?.[key], parameters);
 			return value === undefined ? fallback : value;
 		},
 		logger: {
@@ -107,7 +127,11 @@ describe('WhatsUrp Trigger: handshake (GET)', () => {
 	test('the right verify token gets the bare challenge', async () => {
 		const { fns, exchange } = context({
 			webhook: 'setup',
-			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'verify-me', 'hub.challenge': '1158201444' },
+			query: {
+				'hub.mode': 'subscribe',
+				'hub.verify_token': 'verify-me',
+				'hub.challenge': '1158201444',
+			},
 		});
 		const result = await trigger.webhook.call(fns);
 		expect(result).toEqual({ noWebhookResponse: true });
@@ -117,7 +141,11 @@ describe('WhatsUrp Trigger: handshake (GET)', () => {
 	test('a wrong verify token gets 403 and no challenge', async () => {
 		const { fns, exchange, warnings } = context({
 			webhook: 'setup',
-			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'guess', 'hub.challenge': '1158201444' },
+			query: {
+				'hub.mode': 'subscribe',
+				'hub.verify_token': 'guess',
+				'hub.challenge': '1158201444',
+			},
 		});
 		await trigger.webhook.call(fns);
 		expect(exchange.status).toBe(403);
@@ -144,7 +172,11 @@ describe('WhatsUrp Trigger: updates (POST)', () => {
 
 	test('a forged signature gets 401 and starts nothing', async () => {
 		const { body } = signedBody(textWebhook('wamid.T2'));
-		const { fns, exchange } = context({ webhook: 'default', body, signature: computeSignature(body, 'stolen') });
+		const { fns, exchange } = context({
+			webhook: 'default',
+			body,
+			signature: computeSignature(body, 'stolen'),
+		});
 		const result = await trigger.webhook.call(fns);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(exchange.status).toBe(401);
@@ -152,7 +184,12 @@ describe('WhatsUrp Trigger: updates (POST)', () => {
 
 	test('a statuses-only trigger starts nothing for a message, and says so with 200', async () => {
 		const { body, signature } = signedBody(textWebhook('wamid.T3'));
-		const { fns, exchange } = context({ webhook: 'default', body, signature, parameters: { updates: 'statuses' } });
+		const { fns, exchange } = context({
+			webhook: 'default',
+			body,
+			signature,
+			parameters: { updates: 'statuses' },
+		});
 		const result = await trigger.webhook.call(fns);
 		expect(result).toEqual({ noWebhookResponse: true });
 		expect(exchange).toMatchObject({ status: 200, body: { received: true, started: false } });
@@ -163,11 +200,25 @@ describe('WhatsUrp Trigger: updates (POST)', () => {
 		try {
 			const storePath = join(folder, 'store.sqlite');
 			const { body, signature } = signedBody(textWebhook('wamid.T4'));
-			const first = context({ webhook: 'default', body, signature, storePath, parameters: { deduplication: 'store' } });
+			const first = context({
+				webhook: 'default',
+				body,
+				signature,
+				storePath,
+				parameters: { deduplication: 'store' },
+			});
 			expect((await trigger.webhook.call(first.fns)).workflowData?.[0]).toHaveLength(1);
 			// a second node instance: only the store can recognise the message
-			const second = context({ webhook: 'default', body, signature, storePath, parameters: { deduplication: 'store' } });
-			expect(await new WhatsUrpTrigger().webhook.call(second.fns)).toEqual({ noWebhookResponse: true });
+			const second = context({
+				webhook: 'default',
+				body,
+				signature,
+				storePath,
+				parameters: { deduplication: 'store' },
+			});
+			expect(await new WhatsUrpTrigger().webhook.call(second.fns)).toEqual({
+				noWebhookResponse: true,
+			});
 			expect(second.exchange).toMatchObject({ status: 200, body: { started: false } });
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
@@ -177,7 +228,12 @@ describe('WhatsUrp Trigger: updates (POST)', () => {
 	test('deduplication off: the same delivery starts twice', async () => {
 		const { body, signature } = signedBody(textWebhook('wamid.T5'));
 		for (let i = 0; i < 2; i++) {
-			const { fns } = context({ webhook: 'default', body, signature, parameters: { deduplication: 'off' } });
+			const { fns } = context({
+				webhook: 'default',
+				body,
+				signature,
+				parameters: { deduplication: 'off' },
+			});
 			expect((await trigger.webhook.call(fns)).workflowData?.[0]).toHaveLength(1);
 		}
 	});

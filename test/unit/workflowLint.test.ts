@@ -5,7 +5,9 @@ import { lintWorkflow } from '../../dev/workflowLint';
 
 /** Our node types, as package.json registers them (the compiled paths mapped back to the sources). */
 function ourNodeNames(): string[] {
-	const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { n8n: { nodes: string[] } };
+	const manifest = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+		n8n: { nodes: string[] };
+	};
 	return manifest.n8n.nodes.map((file) => {
 		const source = join(__dirname, '../..', file.replace(/^dist\//, '').replace(/\.js$/, ''));
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -32,7 +34,11 @@ describe('lintWorkflow', () => {
 				parameters: { toEmail: 'urp@comune.rimini.it' },
 				credentials: { smtp: { name: 'Posta URP' } },
 			},
-			{ name: 'Agent', type: '@n8n/n8n-nodes-langchain.agent', parameters: { token: '={{ $json.x }}' } },
+			{
+				name: 'Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				parameters: { token: '={{ $json.x }}' },
+			},
 		]);
 		expect(lintWorkflow(text, options)).toEqual([]);
 	});
@@ -41,37 +47,81 @@ describe('lintWorkflow', () => {
 		['not JSON', '{"name": "x", nodes: []', /not valid JSON/],
 		['an array', '[]', /not a workflow/],
 		['null', 'null', /not a workflow/],
-		['no nodes', JSON.stringify({ name: 'x', connections: {} }), /"nodes" must be a non-empty array/],
+		[
+			'no nodes',
+			JSON.stringify({ name: 'x', connections: {} }),
+			/"nodes" must be a non-empty array/,
+		],
 		['no name', JSON.stringify({ nodes: [officeHours], connections: {} }), /no name/],
-		['no connections', JSON.stringify({ name: 'x', nodes: [officeHours] }), /"connections" must be an object/],
+		[
+			'no connections',
+			JSON.stringify({ name: 'x', nodes: [officeHours] }),
+			/"connections" must be an object/,
+		],
 		['a node without type', workflow([{ name: 'A' }]), /node "A" has no type/],
 		['a node that is not an object', workflow(['oops']), /nodes\[0\] is not an object/],
 		['duplicate node names', workflow([officeHours, officeHours]), /two nodes are named "Orari"/],
-		['an unknown node of ours', workflow([{ name: 'B', type: 'n8n-nodes-whatsurp.teleport' }]), /does not provide/],
-		['a CUSTOM. node type', workflow([{ name: 'C', type: 'CUSTOM.officeHours' }]), /community package/],
-		['a third-party node', workflow([{ name: 'D', type: 'n8n-nodes-evil.steal' }]), /neither ours nor one of n8n's own/],
+		[
+			'an unknown node of ours',
+			workflow([{ name: 'B', type: 'n8n-nodes-whatsurp.teleport' }]),
+			/does not provide/,
+		],
+		[
+			'a CUSTOM. node type',
+			workflow([{ name: 'C', type: 'CUSTOM.officeHours' }]),
+			/community package/,
+		],
+		[
+			'a third-party node',
+			workflow([{ name: 'D', type: 'n8n-nodes-evil.steal' }]),
+			/neither ours nor one of n8n's own/,
+		],
 		[
 			'a credential with an id',
 			workflow([{ ...officeHours, credentials: { whatsAppCloudApi: { id: '12', name: 'WA' } } }]),
 			/keep the name only/,
 		],
-		['a credential without name', workflow([{ ...officeHours, credentials: { smtp: {} } }]), /by name/],
-		['malformed credentials', workflow([{ ...officeHours, credentials: 'x' }]), /malformed credentials/],
+		[
+			'a credential without name',
+			workflow([{ ...officeHours, credentials: { smtp: {} } }]),
+			/by name/,
+		],
+		[
+			'malformed credentials',
+			workflow([{ ...officeHours, credentials: 'x' }]),
+			/malformed credentials/,
+		],
 		[
 			'a literal password',
 			workflow([{ ...officeHours, parameters: { options: { password: 'hunter2' } } }]),
 			/nodes\[0\]\.parameters\.options\.password holds a literal secret/,
 		],
-		['a literal access token', workflow([{ ...officeHours, parameters: { accessToken: 'abc' } }]), /literal secret/],
-		['an api key', workflow([{ ...officeHours, parameters: { api_key: 'k-123' } }]), /literal secret/],
+		[
+			'a literal access token',
+			workflow([{ ...officeHours, parameters: { accessToken: 'abc' } }]),
+			/literal secret/,
+		],
+		[
+			'an api key',
+			workflow([{ ...officeHours, parameters: { api_key: 'k-123' } }]),
+			/literal secret/,
+		],
 		[
 			'a bearer header value',
-			workflow([{ ...officeHours, parameters: { headers: [{ name: 'X', value: 'Bearer abcdefghijkl' }] } }]),
+			workflow([
+				{ ...officeHours, parameters: { headers: [{ name: 'X', value: 'Bearer abcdefghijkl' }] } },
+			]),
 			/looks like a bearer token/,
 		],
 		[
 			'a Meta token in a sticky note',
-			workflow([{ name: 'N', type: 'n8n-nodes-base.stickyNote', parameters: { content: 'token EAAGm0PX4ZCpsBAO1234567890abcdef' } }]),
+			workflow([
+				{
+					name: 'N',
+					type: 'n8n-nodes-base.stickyNote',
+					parameters: { content: 'token EAAGm0PX4ZCpsBAO1234567890abcdef' },
+				},
+			]),
 			/looks like a Meta access token/,
 		],
 		[
@@ -94,7 +144,10 @@ describe('lintWorkflow', () => {
 		const files = readdirSync(folder).filter((file) => file.endsWith('.json'));
 		expect(files.length).toBeGreaterThan(0);
 		for (const file of files) {
-			expect({ file, problems: lintWorkflow(readFileSync(join(folder, file), 'utf8'), options) }).toEqual({
+			expect({
+				file,
+				problems: lintWorkflow(readFileSync(join(folder, file), 'utf8'), options),
+			}).toEqual({
 				file,
 				problems: [],
 			});

@@ -41,7 +41,9 @@ export function cloudApiSandboxService(port = DEFAULT_SIMULATOR_PORT): CloudApiS
 				webhookRetry: { attempts: 3, backoffMs: 2000 },
 			});
 			return {
-				lines: [`WhatsApp:  chat as a citizen at ${simulator.chatUrl} (Cloud API simulator at ${simulator.baseUrl})`],
+				lines: [
+					`WhatsApp:  chat as a citizen at ${simulator.chatUrl} (Cloud API simulator at ${simulator.baseUrl})`,
+				],
 				credentials: [
 					{
 						name: 'WhatsApp URP',
@@ -60,9 +62,15 @@ export function cloudApiSandboxService(port = DEFAULT_SIMULATOR_PORT): CloudApiS
 			};
 		},
 		connect(baseUrl, endpoints) {
-			const trigger = endpoints.find((endpoint) => endpoint.nodeType === 'n8n-nodes-whatsurp.whatsUrpTrigger' && endpoint.method === 'POST');
+			const trigger = endpoints.find(
+				(endpoint) =>
+					endpoint.nodeType === 'n8n-nodes-whatsurp.whatsUrpTrigger' && endpoint.method === 'POST',
+			);
 			if (!simulator) return [];
-			if (!trigger) return ['WhatsApp:  no published workflow has a WhatsUrp Trigger, so the chat page reaches nothing'];
+			if (!trigger)
+				return [
+					'WhatsApp:  no published workflow has a WhatsUrp Trigger, so the chat page reaches nothing',
+				];
 			const url = `${baseUrl}/webhook/${trigger.path}`;
 			simulator.setWebhookUrl(url);
 			return [`WhatsApp:  citizens' messages go to ${url} (node "${trigger.nodeName}")`];

@@ -1,5 +1,10 @@
 /** What the send operations share: the recipient, the 24-hour-window fallback, template parameters. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { MetaApiError } from '../../core/whatsapp/errors';
 import {
@@ -25,10 +30,16 @@ export interface OperationModule {
 }
 
 /** Limits a property to some operations. */
-export function forOperations(operations: Operation[], properties: INodeProperties[]): INodeProperties[] {
+export function forOperations(
+	operations: Operation[],
+	properties: INodeProperties[],
+): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
-		displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, operation: operations } },
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, operation: operations },
+		},
 	}));
 }
 
@@ -57,7 +68,8 @@ export const replyToOption: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. wamid.HBgLMzkzMzMxMjM0NTY3FQIAEhgg',
-	description: "Quote the citizen's message above the reply: its message ID, as the trigger gives it",
+	description:
+		"Quote the citizen's message above the reply: its message ID, as the trigger gives it",
 };
 
 /** The Options of an interactive message (buttons, list): header, footer, quoted message. */
@@ -93,7 +105,11 @@ export function readInteractiveOptions(
 	name: string,
 	itemIndex: number,
 ): { header?: string; footer?: string; replyTo?: string } {
-	const options = context.getNodeParameter(name, itemIndex, {}) as { header?: string; footer?: string; replyTo?: string };
+	const options = context.getNodeParameter(name, itemIndex, {}) as {
+		header?: string;
+		footer?: string;
+		replyTo?: string;
+	};
 	return {
 		header: options.header || undefined,
 		footer: options.footer || undefined,
@@ -123,12 +139,21 @@ export function templateParameterProperties(prefix: string): INodeProperties[] {
 	];
 }
 
-export function readBodyParameters(context: IExecuteFunctions, name: string, itemIndex: number): string[] {
-	const collection = context.getNodeParameter(name, itemIndex, {}) as { parameter?: Array<{ value?: unknown }> };
+export function readBodyParameters(
+	context: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+): string[] {
+	const collection = context.getNodeParameter(name, itemIndex, {}) as {
+		parameter?: Array<{ value?: unknown }>;
+	};
 	return (collection.parameter ?? []).map((entry) => String(entry.value ?? ''));
 }
 
-export function readHeaderParameters(context: IExecuteFunctions, itemIndex: number): TemplateHeaderParameter[] {
+export function readHeaderParameters(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): TemplateHeaderParameter[] {
 	const collection = context.getNodeParameter('headerParameters', itemIndex, {}) as {
 		parameter?: Array<{ type?: string; value?: unknown }>;
 	};
@@ -140,7 +165,10 @@ export function readHeaderParameters(context: IExecuteFunctions, itemIndex: numb
 	});
 }
 
-export function readButtonParameters(context: IExecuteFunctions, itemIndex: number): TemplateButtonParameter[] {
+export function readButtonParameters(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): TemplateButtonParameter[] {
 	const collection = context.getNodeParameter('buttonParameters', itemIndex, {}) as {
 		parameter?: Array<{ index?: number; subType?: string; value?: unknown }>;
 	};
@@ -162,12 +190,13 @@ export const windowFallbackProperties: INodeProperties[] = [
 			{
 				name: 'Send a Template Instead',
 				value: 'template',
-				description: 'Send the approved template below when WhatsApp refuses free text (error 131047)',
+				description:
+					'Send the approved template below when WhatsApp refuses free text (error 131047)',
 			},
 		],
 		default: 'fail',
 		description:
-			'WhatsApp accepts free-form messages only within 24 hours of the citizen\'s last message; after that only approved templates',
+			"WhatsApp accepts free-form messages only within 24 hours of the citizen's last message; after that only approved templates",
 	},
 	{
 		displayName: 'Fallback Template Name',
@@ -201,7 +230,10 @@ export function sentItem(
 	itemIndex: number,
 	extra: IDataObject = {},
 ): INodeExecutionData {
-	const to = typeof recipient === 'string' ? { to: recipient } : { to: recipient.waId ?? recipient.userId ?? '' };
+	const to =
+		typeof recipient === 'string'
+			? { to: recipient }
+			: { to: recipient.waId ?? recipient.userId ?? '' };
 	return {
 		json: { operation, ...to, ...sent, ...extra },
 		pairedItem: { item: itemIndex },
@@ -221,7 +253,8 @@ export async function sendWithWindowFallback(
 ): Promise<INodeExecutionData> {
 	const first = await postMessage(context, payload);
 	if (first.ok) return sentItem(operation, first.sent, recipient, itemIndex);
-	if (!shouldFallBack(context, first.error, itemIndex)) throw toNodeApiError(context, first.error, itemIndex);
+	if (!shouldFallBack(context, first.error, itemIndex))
+		throw toNodeApiError(context, first.error, itemIndex);
 
 	const template = buildTemplateMessage(recipient, {
 		name: context.getNodeParameter('fallbackTemplateName', itemIndex) as string,
@@ -236,7 +269,11 @@ export async function sendWithWindowFallback(
 	});
 }
 
-function shouldFallBack(context: IExecuteFunctions, error: MetaApiError, itemIndex: number): boolean {
+function shouldFallBack(
+	context: IExecuteFunctions,
+	error: MetaApiError,
+	itemIndex: number,
+): boolean {
 	return (
 		error.kind === 'outsideWindow' &&
 		(context.getNodeParameter('outsideWindow', itemIndex, 'fail') as string) === 'template'

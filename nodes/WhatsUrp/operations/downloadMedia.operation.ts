@@ -9,31 +9,39 @@ import { checkMediaDownload, fileNameForMedia } from '../../core/whatsapp/api';
 import { fetchMediaBytes, fetchMediaInfo, toNodeApiError } from '../transport';
 import { forOperations } from './common';
 
-export const description: INodeProperties[] = forOperations(['downloadMedia'], [
-	{
-		displayName: 'Media ID',
-		name: 'downloadMediaId',
-		type: 'string',
-		default: '={{ $json.media?.id }}',
-		required: true,
-		description: "The photo, video, audio or document the citizen sent; the default is the trigger's media",
-	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-	},
-]);
+export const description: INodeProperties[] = forOperations(
+	['downloadMedia'],
+	[
+		{
+			displayName: 'Media ID',
+			name: 'downloadMediaId',
+			type: 'string',
+			default: '={{ $json.media?.id }}',
+			required: true,
+			description:
+				"The photo, video, audio or document the citizen sent; the default is the trigger's media",
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the output binary field to put the file in',
+		},
+	],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const mediaId = String(this.getNodeParameter('downloadMediaId', itemIndex) ?? '').trim();
 	if (mediaId === '') {
 		throw new NodeOperationError(this.getNode(), 'The item has no media to download', {
 			itemIndex,
-			description: 'Media ID is empty: download only messages of type image, video, audio, document or sticker.',
+			description:
+				'Media ID is empty: download only messages of type image, video, audio, document or sticker.',
 		});
 	}
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
@@ -44,11 +52,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!bytes.ok) throw toNodeApiError(this, bytes.error, itemIndex);
 	const check = checkMediaDownload(info, bytes.data);
 	if (!check.ok) {
-		throw new NodeOperationError(this.getNode(), check.message, { itemIndex, description: check.hintIt });
+		throw new NodeOperationError(this.getNode(), check.message, {
+			itemIndex,
+			description: check.hintIt,
+		});
 	}
 
-	const input = this.getInputData()[itemIndex]?.json as { media?: { filename?: unknown } } | undefined;
-	const declaredName = typeof input?.media?.filename === 'string' ? input.media.filename : undefined;
+	const input = this.getInputData()[itemIndex]?.json as
+		| { media?: { filename?: unknown } }
+		| undefined;
+	const declaredName =
+		typeof input?.media?.filename === 'string' ? input.media.filename : undefined;
 	const fileName = fileNameForMedia(info.mimeType, mediaId, declaredName);
 	const binary = await this.helpers.prepareBinaryData(bytes.data, fileName, info.mimeType);
 	return {

@@ -4,30 +4,40 @@ import { buildMarkAsRead } from '../../core/whatsapp/messages';
 import { postReadReceipt, toNodeApiError } from '../transport';
 import { forOperations } from './common';
 
-export const description: INodeProperties[] = forOperations(['markAsRead'], [
-	{
-		displayName: 'Message ID',
-		name: 'messageId',
-		type: 'string',
-		default: '={{ $json.messageId }}',
-		required: true,
-		description: "The citizen's message to mark as read (blue ticks); the default is the trigger's message",
-	},
-	{
-		displayName: 'Show Typing Indicator',
-		name: 'typingIndicator',
-		type: 'boolean',
-		default: false,
-		description: 'Whether the citizen also sees "typing…" until the reply (at most 25 seconds)',
-	},
-]);
+export const description: INodeProperties[] = forOperations(
+	['markAsRead'],
+	[
+		{
+			displayName: 'Message ID',
+			name: 'messageId',
+			type: 'string',
+			default: '={{ $json.messageId }}',
+			required: true,
+			description:
+				"The citizen's message to mark as read (blue ticks); the default is the trigger's message",
+		},
+		{
+			displayName: 'Show Typing Indicator',
+			name: 'typingIndicator',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the citizen also sees "typing…" until the reply (at most 25 seconds)',
+		},
+	],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const messageId = this.getNodeParameter('messageId', itemIndex) as string;
 	const payload = buildMarkAsRead(messageId, {
 		typingIndicator: this.getNodeParameter('typingIndicator', itemIndex, false) as boolean,
 	});
 	const result = await postReadReceipt(this, payload);
 	if (!result.ok) throw toNodeApiError(this, result.error, itemIndex);
-	return { json: { operation: 'markAsRead', messageId, success: true }, pairedItem: { item: itemIndex } };
+	return {
+		json: { operation: 'markAsRead', messageId, success: true },
+		pairedItem: { item: itemIndex },
+	};
 }

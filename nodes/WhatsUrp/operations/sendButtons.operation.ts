@@ -11,62 +11,72 @@ import {
 	windowFallbackProperties,
 } from './common';
 
-export const description: INodeProperties[] = forOperations(['sendButtons'], [
-	recipientProperty,
-	{
-		displayName: 'Text',
-		name: 'buttonsBody',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. Per attivare l\'iscrizione accetta il regolamento del servizio.',
-		description: 'The message above the buttons, up to 1,024 characters',
-	},
-	{
-		displayName: 'Buttons',
-		name: 'buttons',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		placeholder: 'Add Button',
-		default: { button: [{ id: 'accept_policy', title: 'Accetto' }] },
-		description:
-			'Up to 3 reply buttons; a title has at most 20 characters. The pressed button comes back to the trigger with its ID and title.',
-		options: [
-			{
-				displayName: 'Button',
-				name: 'button',
-				values: [
-					{
-						displayName: 'ID',
-						name: 'id',
-						type: 'string',
-						default: '',
-						description: 'What the workflow receives when the citizen presses it (e.g. accept_policy)',
-					},
-					{
-						displayName: 'Title',
-						name: 'title',
-						type: 'string',
-						default: '',
-						description: 'What the citizen sees, up to 20 characters',
-					},
-				],
-			},
-		],
-	},
-	...windowFallbackProperties,
-	interactiveOptionsProperty('buttonsOptions'),
-]);
+export const description: INodeProperties[] = forOperations(
+	['sendButtons'],
+	[
+		recipientProperty,
+		{
+			displayName: 'Text',
+			name: 'buttonsBody',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			required: true,
+			placeholder: "e.g. Per attivare l'iscrizione accetta il regolamento del servizio.",
+			description: 'The message above the buttons, up to 1,024 characters',
+		},
+		{
+			displayName: 'Buttons',
+			name: 'buttons',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Button',
+			default: { button: [{ id: 'accept_policy', title: 'Accetto' }] },
+			description:
+				'Up to 3 reply buttons; a title has at most 20 characters. The pressed button comes back to the trigger with its ID and title.',
+			options: [
+				{
+					displayName: 'Button',
+					name: 'button',
+					values: [
+						{
+							displayName: 'ID',
+							name: 'id',
+							type: 'string',
+							default: '',
+							description:
+								'What the workflow receives when the citizen presses it (e.g. accept_policy)',
+						},
+						{
+							displayName: 'Title',
+							name: 'title',
+							type: 'string',
+							default: '',
+							description: 'What the citizen sees, up to 20 characters',
+						},
+					],
+				},
+			],
+		},
+		...windowFallbackProperties,
+		interactiveOptionsProperty('buttonsOptions'),
+	],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
 	const buttons = this.getNodeParameter('buttons', itemIndex, {}) as {
 		button?: Array<{ id?: string; title?: string }>;
 	};
 	const payload = buildButtonsMessage(recipient, {
 		body: this.getNodeParameter('buttonsBody', itemIndex) as string,
-		buttons: (buttons.button ?? []).map((button) => ({ id: button.id ?? '', title: button.title ?? '' })),
+		buttons: (buttons.button ?? []).map((button) => ({
+			id: button.id ?? '',
+			title: button.title ?? '',
+		})),
 		...readInteractiveOptions(this, 'buttonsOptions', itemIndex),
 	});
 	return await sendWithWindowFallback(this, 'sendButtons', itemIndex, recipient, payload);

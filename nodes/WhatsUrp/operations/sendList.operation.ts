@@ -16,39 +16,42 @@ import {
 	windowFallbackProperties,
 } from './common';
 
-export const description: INodeProperties[] = forOperations(['sendList'], [
-	recipientProperty,
-	{
-		displayName: 'Text',
-		name: 'listBody',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. Scegli l\'argomento della tua richiesta.',
-		description: 'The message above the list button, up to 1,024 characters',
-	},
-	{
-		displayName: 'Button Text',
-		name: 'listButtonText',
-		type: 'string',
-		default: 'Scegli',
-		required: true,
-		description: 'The button that opens the list, up to 20 characters',
-	},
-	{
-		displayName: 'Sections (JSON)',
-		name: 'listSections',
-		type: 'json',
-		default:
-			'[\n  {\n    "title": "Servizi",\n    "rows": [\n      { "id": "orari", "title": "Orari URP" },\n      { "id": "segnalazione", "title": "Fare una segnalazione", "description": "Buche, lampioni, rifiuti" }\n    ]\n  }\n]',
-		required: true,
-		description:
-			'Sections with rows: up to 10 rows in all; a row title has at most 24 characters and a description at most 72',
-	},
-	...windowFallbackProperties,
-	interactiveOptionsProperty('listOptions'),
-]);
+export const description: INodeProperties[] = forOperations(
+	['sendList'],
+	[
+		recipientProperty,
+		{
+			displayName: 'Text',
+			name: 'listBody',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			required: true,
+			placeholder: "e.g. Scegli l'argomento della tua richiesta.",
+			description: 'The message above the list button, up to 1,024 characters',
+		},
+		{
+			displayName: 'Button Text',
+			name: 'listButtonText',
+			type: 'string',
+			default: 'Scegli',
+			required: true,
+			description: 'The button that opens the list, up to 20 characters',
+		},
+		{
+			displayName: 'Sections (JSON)',
+			name: 'listSections',
+			type: 'json',
+			default:
+				'[\n  {\n    "title": "Servizi",\n    "rows": [\n      { "id": "orari", "title": "Orari URP" },\n      { "id": "segnalazione", "title": "Fare una segnalazione", "description": "Buche, lampioni, rifiuti" }\n    ]\n  }\n]',
+			required: true,
+			description:
+				'Sections with rows: up to 10 rows in all; a row title has at most 24 characters and a description at most 72',
+		},
+		...windowFallbackProperties,
+		interactiveOptionsProperty('listOptions'),
+	],
+);
 
 function readSections(context: IExecuteFunctions, itemIndex: number): ListSection[] {
 	const raw = context.getNodeParameter('listSections', itemIndex) as unknown;
@@ -56,14 +59,22 @@ function readSections(context: IExecuteFunctions, itemIndex: number): ListSectio
 	try {
 		return JSON.parse(raw) as ListSection[];
 	} catch (error) {
-		throw new NodeOperationError(context.getNode(), `Sections (JSON) is not valid JSON: ${(error as Error).message}`, {
-			itemIndex,
-			description: 'Write an array of sections, e.g. [{"title": "Servizi", "rows": [{"id": "orari", "title": "Orari URP"}]}]',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Sections (JSON) is not valid JSON: ${(error as Error).message}`,
+			{
+				itemIndex,
+				description:
+					'Write an array of sections, e.g. [{"title": "Servizi", "rows": [{"id": "orari", "title": "Orari URP"}]}]',
+			},
+		);
 	}
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
 	const payload = buildListMessage(recipient, {
 		body: this.getNodeParameter('listBody', itemIndex) as string,

@@ -13,95 +13,101 @@ import {
 	templateParameterProperties,
 } from './common';
 
-export const description: INodeProperties[] = forOperations(['sendTemplate'], [
-	recipientProperty,
-	{
-		displayName: 'Template Name',
-		name: 'templateName',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. avviso_emergenza',
-		description: 'An approved template of the URP (WhatsApp Manager → Message Templates)',
-	},
-	{
-		displayName: 'Language',
-		name: 'templateLanguage',
-		type: 'string',
-		default: 'it',
-		required: true,
-		description: 'Language code of the approved translation, e.g. it or it_IT',
-	},
-	...templateParameterProperties('template'),
-	{
-		displayName: 'Header Parameters',
-		name: 'headerParameters',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Header Parameter',
-		default: {},
-		description: 'The header variable: a text, or the link of an image or document',
-		options: [
-			{
-				displayName: 'Parameter',
-				name: 'parameter',
-				values: [
-					{
-						displayName: 'Type',
-						name: 'type',
-						type: 'options',
-						options: [
-							{ name: 'Text', value: 'text' },
-							{ name: 'Image (Link)', value: 'image' },
-							{ name: 'Document (Link)', value: 'document' },
-							{ name: 'Video (Link)', value: 'video' },
-						],
-						default: 'text',
-					},
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Button Parameters',
-		name: 'buttonParameters',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true },
-		placeholder: 'Add Button Parameter',
-		default: {},
-		description: 'Payloads of quick-reply buttons, or the variable end of URL buttons',
-		options: [
-			{
-				displayName: 'Parameter',
-				name: 'parameter',
-				values: [
-					{
-						displayName: 'Button Position',
-						name: 'index',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: 9 },
-						default: 0,
-						description: 'Position of the button in the template, from 0',
-					},
-					{
-						displayName: 'Button Type',
-						name: 'subType',
-						type: 'options',
-						options: [
-							{ name: 'Quick Reply', value: 'quick_reply' },
-							{ name: 'URL', value: 'url' },
-						],
-						default: 'quick_reply',
-					},
-					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-				],
-			},
-		],
-	},
-]);
+export const description: INodeProperties[] = forOperations(
+	['sendTemplate'],
+	[
+		recipientProperty,
+		{
+			displayName: 'Template Name',
+			name: 'templateName',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. avviso_emergenza',
+			description: 'An approved template of the URP (WhatsApp Manager → Message Templates)',
+		},
+		{
+			displayName: 'Language',
+			name: 'templateLanguage',
+			type: 'string',
+			default: 'it',
+			required: true,
+			description: 'Language code of the approved translation, e.g. it or it_IT',
+		},
+		...templateParameterProperties('template'),
+		{
+			displayName: 'Header Parameters',
+			name: 'headerParameters',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Header Parameter',
+			default: {},
+			description: 'The header variable: a text, or the link of an image or document',
+			options: [
+				{
+					displayName: 'Parameter',
+					name: 'parameter',
+					values: [
+						{
+							displayName: 'Type',
+							name: 'type',
+							type: 'options',
+							options: [
+								{ name: 'Text', value: 'text' },
+								{ name: 'Image (Link)', value: 'image' },
+								{ name: 'Document (Link)', value: 'document' },
+								{ name: 'Video (Link)', value: 'video' },
+							],
+							default: 'text',
+						},
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Button Parameters',
+			name: 'buttonParameters',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			placeholder: 'Add Button Parameter',
+			default: {},
+			description: 'Payloads of quick-reply buttons, or the variable end of URL buttons',
+			options: [
+				{
+					displayName: 'Parameter',
+					name: 'parameter',
+					values: [
+						{
+							displayName: 'Button Position',
+							name: 'index',
+							type: 'number',
+							typeOptions: { minValue: 0, maxValue: 9 },
+							default: 0,
+							description: 'Position of the button in the template, from 0',
+						},
+						{
+							displayName: 'Button Type',
+							name: 'subType',
+							type: 'options',
+							options: [
+								{ name: 'Quick Reply', value: 'quick_reply' },
+								{ name: 'URL', value: 'url' },
+							],
+							default: 'quick_reply',
+						},
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+	],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
 	const payload = buildTemplateMessage(recipient, {
 		name: this.getNodeParameter('templateName', itemIndex) as string,
@@ -112,5 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	const result = await postMessage(this, payload);
 	if (!result.ok) throw toNodeApiError(this, result.error, itemIndex);
-	return sentItem('sendTemplate', result.sent, recipient, itemIndex, { template: payload.template.name });
+	return sentItem('sendTemplate', result.sent, recipient, itemIndex, {
+		template: payload.template.name,
+	});
 }

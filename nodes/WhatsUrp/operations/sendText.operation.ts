@@ -10,41 +10,51 @@ import {
 	windowFallbackProperties,
 } from './common';
 
-export const description: INodeProperties[] = forOperations(['sendText'], [
-	recipientProperty,
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: "e.g. Grazie per la segnalazione, l'abbiamo inoltrata all'ufficio competente.",
-		description: 'The message, up to 4,096 characters; *bold*, _italic_ and links work as in WhatsApp',
-	},
-	...windowFallbackProperties,
-	{
-		displayName: 'Options',
-		name: 'textOptions',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Preview First Link',
-				name: 'previewUrl',
-				type: 'boolean',
-				default: false,
-				description: 'Whether WhatsApp shows a preview of the first link in the text',
-			},
-			replyToOption,
-		],
-	},
-]);
+export const description: INodeProperties[] = forOperations(
+	['sendText'],
+	[
+		recipientProperty,
+		{
+			displayName: 'Text',
+			name: 'text',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			required: true,
+			placeholder: "e.g. Grazie per la segnalazione, l'abbiamo inoltrata all'ufficio competente.",
+			description:
+				'The message, up to 4,096 characters; *bold*, _italic_ and links work as in WhatsApp',
+		},
+		...windowFallbackProperties,
+		{
+			displayName: 'Options',
+			name: 'textOptions',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [
+				{
+					displayName: 'Preview First Link',
+					name: 'previewUrl',
+					type: 'boolean',
+					default: false,
+					description: 'Whether WhatsApp shows a preview of the first link in the text',
+				},
+				replyToOption,
+			],
+		},
+	],
+);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
 	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
-	const options = this.getNodeParameter('textOptions', itemIndex, {}) as { previewUrl?: boolean; replyTo?: string };
+	const options = this.getNodeParameter('textOptions', itemIndex, {}) as {
+		previewUrl?: boolean;
+		replyTo?: string;
+	};
 	const payload = buildTextMessage(recipient, {
 		body: this.getNodeParameter('text', itemIndex) as string,
 		previewUrl: options.previewUrl,

@@ -277,4 +277,3 @@ export function parsePatronDay(text: string, name: string): PatronDay | null {
 	}
 	return { day: Number(match[1]), month: Number(match[2]), name };
 }
-

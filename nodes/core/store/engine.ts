@@ -61,7 +61,10 @@ export interface Engine {
 }
 
 /** Yields one statement and returns its result: `const { rows } = yield* sql('SELECT …', a, b)`. */
-export function* sql(text: string, ...params: SqlValue[]): Generator<Statement, QueryResult, QueryResult> {
+export function* sql(
+	text: string,
+	...params: SqlValue[]
+): Generator<Statement, QueryResult, QueryResult> {
 	return yield { sql: text, params };
 }
 

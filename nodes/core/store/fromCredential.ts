@@ -13,14 +13,21 @@ export const DEFAULT_PG_SCHEMA = 'whatsurp';
 export type StoreCredentialFields = Record<string, unknown>;
 
 function text(value: unknown, fallback = ''): string {
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? fallback : String(value);
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? fallback
+			: String(value);
 }
 
 /**
  * Maps the credential to a StoreConfig. A relative SQLite path is taken inside `userFolder`
  * (n8n's `~/.n8n`); an empty one is `whatsurp.sqlite` there.
  */
-export function storeConfigFromCredential(fields: StoreCredentialFields, userFolder: string): StoreConfig {
+export function storeConfigFromCredential(
+	fields: StoreCredentialFields,
+	userFolder: string,
+): StoreConfig {
 	const backend = text(fields.backend, 'sqlite');
 	if (backend === 'postgres') {
 		const port = Number(fields.port ?? 5432);
@@ -39,11 +46,17 @@ export function storeConfigFromCredential(fields: StoreCredentialFields, userFol
 			schema: text(fields.schema, DEFAULT_PG_SCHEMA) || DEFAULT_PG_SCHEMA,
 		};
 	}
-	if (backend !== 'sqlite') throw new RangeError(`Unknown store backend "${backend}": use sqlite or postgres`);
+	if (backend !== 'sqlite')
+		throw new RangeError(`Unknown store backend "${backend}": use sqlite or postgres`);
 	const path = text(fields.path);
 	return {
 		backend: 'sqlite',
-		path: path === '' ? join(userFolder, DEFAULT_SQLITE_FILE) : isAbsolute(path) ? path : join(userFolder, path),
+		path:
+			path === ''
+				? join(userFolder, DEFAULT_SQLITE_FILE)
+				: isAbsolute(path)
+					? path
+					: join(userFolder, path),
 	};
 }
 

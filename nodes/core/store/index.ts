@@ -10,7 +10,13 @@ import type { StoreConfig } from './types';
 
 export type * from './types';
 export { StoreError, StoreInputError } from './errors';
-export { citizenKey, maskWaId, MAX_LIST_NAME_LENGTH, MAX_LISTS_PER_CALL, MAX_DISPLAY_NAME_LENGTH } from './keys';
+export {
+	citizenKey,
+	maskWaId,
+	MAX_LIST_NAME_LENGTH,
+	MAX_LISTS_PER_CALL,
+	MAX_DISPLAY_NAME_LENGTH,
+} from './keys';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
 export {
 	AUDIT_ACTIONS,

@@ -70,7 +70,8 @@ export function normaliseCitizen(citizen: CitizenIdentity | null | undefined): N
 	}
 	let name: string | null = null;
 	if (citizen.name !== undefined && citizen.name !== null) {
-		if (typeof citizen.name !== 'string') throw new StoreInputError('citizen.name', 'must be a string');
+		if (typeof citizen.name !== 'string')
+			throw new StoreInputError('citizen.name', 'must be a string');
 		const cleaned = truncateCodePoints(
 			wellFormed(citizen.name).replace(CONTROL_CHARACTERS, ' ').trim(),
 			MAX_DISPLAY_NAME_LENGTH,
@@ -109,9 +110,15 @@ export function normaliseListName(list: unknown, field = 'lists'): string {
 	const trimmed = list.trim();
 	if (trimmed === '') throw new StoreInputError(field, 'a list name is empty');
 	if (Array.from(trimmed).length > MAX_LIST_NAME_LENGTH) {
-		throw new StoreInputError(field, `a list name is longer than ${MAX_LIST_NAME_LENGTH} characters`);
+		throw new StoreInputError(
+			field,
+			`a list name is longer than ${MAX_LIST_NAME_LENGTH} characters`,
+		);
 	}
-	if (new RegExp(CONTROL_CHARACTERS.source).test(trimmed) || new RegExp(LONE_SURROGATE.source).test(trimmed)) {
+	if (
+		new RegExp(CONTROL_CHARACTERS.source).test(trimmed) ||
+		new RegExp(LONE_SURROGATE.source).test(trimmed)
+	) {
 		throw new StoreInputError(field, 'a list name holds control characters');
 	}
 	return trimmed;
@@ -163,7 +170,8 @@ export interface NormalisedContext {
 
 /** Validates a ChangeContext: a valid `at`, a non-empty `channel`, optional message id and policy version. */
 export function normaliseContext(ctx: ChangeContext | null | undefined): NormalisedContext {
-	if (ctx === null || typeof ctx !== 'object') throw new StoreInputError('ctx', 'must be an object');
+	if (ctx === null || typeof ctx !== 'object')
+		throw new StoreInputError('ctx', 'must be an object');
 	const at = validDate(ctx.at, 'ctx.at');
 	const channel = optionalLabel(ctx.channel, 'ctx.channel', MAX_LABEL_LENGTH);
 	if (channel === null) throw new StoreInputError('ctx.channel', 'is required');
@@ -201,7 +209,9 @@ export function optionalState(value: unknown): SubscriptionState | null {
 
 /** The anonymous audit subject of an erased citizen: `anon:` + HMAC-SHA256(pepper, key), 32 hex. */
 export function anonymousSubject(pepperHex: string, key: string): string {
-	const digest = createHmac('sha256', Buffer.from(pepperHex, 'hex')).update(key, 'utf8').digest('hex');
+	const digest = createHmac('sha256', Buffer.from(pepperHex, 'hex'))
+		.update(key, 'utf8')
+		.digest('hex');
 	return `anon:${digest.slice(0, 32)}`;
 }
 

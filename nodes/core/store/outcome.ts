@@ -4,7 +4,11 @@
  */
 import type { ChangeResult, SubscriberRecord, SubscriptionState } from './types';
 
-export type CommandOperation = 'requestSubscription' | 'confirmConsent' | 'unsubscribe' | 'importSubscriber';
+export type CommandOperation =
+	| 'requestSubscription'
+	| 'confirmConsent'
+	| 'unsubscribe'
+	| 'importSubscriber';
 
 export type CommandOutcome =
 	/** The lists wait for the policy to be accepted (reply: the policy with the "Accetto" button). */
@@ -49,7 +53,8 @@ export function summariseChange(operation: CommandOperation, result: ChangeResul
 
 /** The outcome of a command applied now (a redelivered one is `unchanged` before this). */
 function outcomeOf(operation: CommandOperation, result: ChangeResult): CommandOutcome {
-	const changedTo = (state: SubscriptionState) => result.changed.some((change) => change.to === state);
+	const changedTo = (state: SubscriptionState) =>
+		result.changed.some((change) => change.to === state);
 	const unchangedBecause = (reason: ChangeResult['unchanged'][number]['reason']) =>
 		result.unchanged.some((entry) => entry.reason === reason);
 	let outcome: CommandOutcome = 'unchanged';
@@ -61,7 +66,9 @@ function outcomeOf(operation: CommandOperation, result: ChangeResult): CommandOu
 				result.unchanged.every((entry) => entry.reason === 'already' && entry.state === 'active')
 			)
 				outcome = 'alreadyActive';
-			else if (result.unchanged.some((entry) => entry.reason === 'already' && entry.state === 'pending'))
+			else if (
+				result.unchanged.some((entry) => entry.reason === 'already' && entry.state === 'pending')
+			)
 				outcome = 'pending';
 			break;
 		case 'confirmConsent':

@@ -98,17 +98,24 @@ class PostgresEngine implements Engine {
 			try {
 				await client.query(begin);
 				for (const statement of preamble) await client.query(statement);
-				const result = await driveAsync(body(), async (statement: Statement): Promise<QueryResult> => {
-					const answer = await client.query(statement.sql, statement.params);
-					return { rows: answer.rows as Array<Record<string, unknown>>, changes: answer.rowCount ?? 0 };
-				});
+				const result = await driveAsync(
+					body(),
+					async (statement: Statement): Promise<QueryResult> => {
+						const answer = await client.query(statement.sql, statement.params);
+						return {
+							rows: answer.rows as Array<Record<string, unknown>>,
+							changes: answer.rowCount ?? 0,
+						};
+					},
+				);
 				await client.query('COMMIT');
 				return result;
 			} catch (error) {
 				try {
 					await client.query('ROLLBACK');
 				} catch (rollbackError) {
-					broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+					broken =
+						rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
 				}
 				const code = error instanceof StoreError ? error.code : sqlState(error);
 				const retryable = code === 'RETRY' || (retry && code !== undefined && RETRYABLE.has(code));
@@ -129,7 +136,9 @@ class PostgresEngine implements Engine {
 		if (error instanceof StoreError || error instanceof StoreInputError) return error;
 		let message = error instanceof Error ? error.message : String(error);
 		if (error instanceof AggregateError && error.errors.length > 0) {
-			message = error.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ');
+			message = error.errors
+				.map((e: unknown) => (e instanceof Error ? e.message : String(e)))
+				.join('; ');
 		}
 		if (this.password) message = message.split(this.password).join('***');
 		return new StoreError(

@@ -26,7 +26,8 @@ const SQLITE_DIALECT: Dialect = {
 const RETURNS_ROWS = /^\s*(SELECT|WITH|PRAGMA)\b|\bRETURNING\b/i;
 
 function errorCode(error: unknown): string | undefined {
-	const code = (error as { errstr?: unknown; code?: unknown }).errstr ?? (error as { code?: unknown }).code;
+	const code =
+		(error as { errstr?: unknown; code?: unknown }).errstr ?? (error as { code?: unknown }).code;
 	return typeof code === 'string' ? code : undefined;
 }
 

@@ -88,7 +88,11 @@ export interface SubscriptionStore {
 	 * never had is recorded as cancelled too (so an older, late-delivered request cannot revive it) and
 	 * reported unchanged `already` with state null.
 	 */
-	unsubscribe(citizen: CitizenIdentity, lists: string[] | 'all', ctx: ChangeContext): Promise<ChangeResult>;
+	unsubscribe(
+		citizen: CitizenIdentity,
+		lists: string[] | 'all',
+		ctx: ChangeContext,
+	): Promise<ChangeResult>;
 	/** The citizen's record with every subscription, or null. Creates nothing. */
 	get(citizen: CitizenIdentity): Promise<SubscriberRecord | null>;
 	/**
@@ -112,10 +116,7 @@ export interface SubscriptionStore {
 	 * `state` (default active). Ordered by `consentAt` like a command; idempotent — a repeated import
 	 * changes nothing and writes no second audit event.
 	 */
-	importSubscriber(
-		input: ImportInput,
-		ctx: ChangeContext,
-	): Promise<ChangeResult>;
+	importSubscriber(input: ImportInput, ctx: ChangeContext): Promise<ChangeResult>;
 	/**
 	 * GDPR access: the citizen's record and audit trail, after appending an `export` event (included in
 	 * the result). For an unknown citizen the event's subject is the anonymous id, not the phone number.
@@ -129,7 +130,10 @@ export interface SubscriptionStore {
 	 * events with `anon:<hmac>` and appends an `erase` event under that subject. Unknown citizen →
 	 * `{ erased: false, anonymousId: null }` and nothing written.
 	 */
-	erase(citizen: CitizenIdentity, ctx: ChangeContext): Promise<{ erased: boolean; anonymousId: string | null }>;
+	erase(
+		citizen: CitizenIdentity,
+		ctx: ChangeContext,
+	): Promise<{ erased: boolean; anonymousId: string | null }>;
 	/** Records an inbound message id; true the first time, false for a redelivery. */
 	markInboundSeen(messageId: string, at: Date): Promise<boolean>;
 	/** Deletes dedupe entries seen before `olderThan`; returns how many. */
@@ -228,7 +232,10 @@ function retry(reason: string): StoreError {
 // Transaction steps
 
 function* loadSubscriptions(key: string): TxBody<SubscriptionRow[]> {
-	const { rows } = yield* sql('SELECT * FROM subscription WHERE subscriber_key = $1 ORDER BY list', key);
+	const { rows } = yield* sql(
+		'SELECT * FROM subscription WHERE subscriber_key = $1 ORDER BY list',
+		key,
+	);
 	return rows.map(subscriptionOf);
 }
 
@@ -239,7 +246,11 @@ function* loadRecord(key: string): TxBody<SubscriberRecord> {
 }
 
 /** The citizen's existing row: by `wa:` key, else by user id. */
-function* findSubscriber(d: Dialect, c: NormalisedCitizen, lock: boolean): TxBody<SubscriberRow | null> {
+function* findSubscriber(
+	d: Dialect,
+	c: NormalisedCitizen,
+	lock: boolean,
+): TxBody<SubscriberRow | null> {
 	const suffix = lock ? d.forUpdate : '';
 	if (c.waId !== null) {
 		const { rows } = yield* sql(`SELECT * FROM subscriber WHERE key = $1${suffix}`, `wa:${c.waId}`);
@@ -378,17 +389,29 @@ function* resolveForWrite(
 		if (locked.rows.length === 0) throw retry('subscriber deleted while creating it');
 		const row = subscriberOf(locked.rows[0]);
 		if (c.userId !== null && row.userId !== c.userId) {
-			const found = yield* sql(`SELECT * FROM subscriber WHERE user_id = $1${d.forUpdate}`, c.userId);
+			const found = yield* sql(
+				`SELECT * FROM subscriber WHERE user_id = $1${d.forUpdate}`,
+				c.userId,
+			);
 			if (found.rows.length > 0) {
 				const other = subscriberOf(found.rows[0]);
 				if (other.waId === null) {
 					yield* mergeInto(row, other, x, now);
 				} else {
 					// The user id now belongs to this phone number: the newest message wins.
-					yield* sql('UPDATE subscriber SET user_id = NULL, updated_at = $2 WHERE key = $1', other.key, now);
+					yield* sql(
+						'UPDATE subscriber SET user_id = NULL, updated_at = $2 WHERE key = $1',
+						other.key,
+						now,
+					);
 				}
 			}
-			yield* sql('UPDATE subscriber SET user_id = $2, updated_at = $3 WHERE key = $1', key, c.userId, now);
+			yield* sql(
+				'UPDATE subscriber SET user_id = $2, updated_at = $3 WHERE key = $1',
+				key,
+				c.userId,
+				now,
+			);
 		}
 	} else {
 		const userId = c.userId as string;
@@ -442,7 +465,11 @@ interface PlanInput {
 }
 
 /** True when a command at `at` is older than what already decided `current` (or an unsubscribe-all). */
-function isStale(at: string, current: SubscriptionRow | undefined, subscriber: SubscriberRow): boolean {
+function isStale(
+	at: string,
+	current: SubscriptionRow | undefined,
+	subscriber: SubscriberRow,
+): boolean {
 	const mark = later(current?.commandAt ?? null, subscriber.optoutAllAt);
 	return mark !== null && at < mark;
 }
@@ -471,7 +498,13 @@ function planRequest(input: PlanInput, lists: string[], policyVersion: string): 
 			plan.writes.push({ ...current, commandAt: x.at, updatedAt: now });
 		} else if (current?.state === 'pending') {
 			plan.unchanged.push({ list, state: 'pending', reason: 'already' });
-			plan.writes.push({ ...current, policyVersion, requestedAt: x.at, commandAt: x.at, updatedAt: now });
+			plan.writes.push({
+				...current,
+				policyVersion,
+				requestedAt: x.at,
+				commandAt: x.at,
+				updatedAt: now,
+			});
 		} else {
 			plan.changed.push({ list, from: current?.state ?? null, to: 'pending' });
 			plan.writes.push({
@@ -512,7 +545,13 @@ function planConsent(input: PlanInput, pendingTtlMs: number): Plan {
 			plan.unchanged.push({ list: s.list, state: 'pending', reason: 'stale' });
 		} else if (s.requestedAt === null || x.atMs - Date.parse(s.requestedAt) > pendingTtlMs) {
 			plan.unchanged.push({ list: s.list, state: 'cancelled', reason: 'expired' });
-			plan.writes.push({ ...s, state: 'cancelled', cancelledAt: x.at, commandAt: x.at, updatedAt: now });
+			plan.writes.push({
+				...s,
+				state: 'cancelled',
+				cancelledAt: x.at,
+				commandAt: x.at,
+				updatedAt: now,
+			});
 		} else {
 			plan.changed.push({ list: s.list, from: 'pending', to: 'active' });
 			plan.writes.push({ ...s, state: 'active', consentAt: x.at, commandAt: x.at, updatedAt: now });
@@ -556,7 +595,13 @@ function planUnsubscribe(input: PlanInput, lists: string[] | 'all'): Plan {
 			plan.writes.push({ ...current, commandAt: x.at, updatedAt: now });
 		} else {
 			plan.changed.push({ list, from: current.state, to: 'cancelled' });
-			plan.writes.push({ ...current, state: 'cancelled', cancelledAt: x.at, commandAt: x.at, updatedAt: now });
+			plan.writes.push({
+				...current,
+				state: 'cancelled',
+				cancelledAt: x.at,
+				commandAt: x.at,
+				updatedAt: now,
+			});
 		}
 	}
 	plan.detail = { lists, ...summary(plan) };
@@ -675,10 +720,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		);
 	}
 
-	async importSubscriber(
-		input: ImportInput,
-		ctx: ChangeContext,
-	): Promise<ChangeResult> {
+	async importSubscriber(input: ImportInput, ctx: ChangeContext): Promise<ChangeResult> {
 		if (input === null || typeof input !== 'object') {
 			throw new StoreInputError('input', 'must be an object');
 		}
@@ -711,8 +753,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		limit: number;
 		after?: string;
 	}): Promise<{ items: SubscriberRecord[]; nextCursor: string | null }> {
-		if (query === null || typeof query !== 'object') throw new StoreInputError('query', 'must be an object');
-		const list = query.list === undefined || query.list === null ? null : normaliseListName(query.list, 'list');
+		if (query === null || typeof query !== 'object')
+			throw new StoreInputError('query', 'must be an object');
+		const list =
+			query.list === undefined || query.list === null
+				? null
+				: normaliseListName(query.list, 'list');
 		const state = optionalState(query.state);
 		const limit = pageSize(query.limit);
 		const after = decodeCursor(query.after);
@@ -751,7 +797,8 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 					ORDER BY subscriber_key, list`,
 					...page.map((s) => s.key),
 				);
-				for (const row of subs.rows) byKey.get(String(row.subscriber_key))?.push(subscriptionOf(row));
+				for (const row of subs.rows)
+					byKey.get(String(row.subscriber_key))?.push(subscriptionOf(row));
 			}
 			return {
 				items: page.map((s) => recordOf(s, byKey.get(s.key) ?? [])),
@@ -811,9 +858,10 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 			const events =
 				row === null
 					? []
-					: (yield* sql('SELECT * FROM audit_event WHERE subject = $1 ORDER BY id', row.key)).rows.map(
-							auditEventOf,
-						);
+					: (yield* sql(
+							'SELECT * FROM audit_event WHERE subject = $1 ORDER BY id',
+							row.key,
+						)).rows.map(auditEventOf);
 			const subscriber = row === null ? null : recordOf(row, yield* loadSubscriptions(row.key));
 			if (!(yield* isDuplicate(x.messageId, AUDIT_ACTIONS.export))) {
 				events.push(
@@ -842,7 +890,8 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		const pepper = this.pepper;
 		const outcome = await this.engine.transaction(function* () {
 			const row = yield* findSubscriber(d, c, true);
-			if (yield* isDuplicate(x.messageId, AUDIT_ACTIONS.erase)) return { erased: false, anonymousId: null };
+			if (yield* isDuplicate(x.messageId, AUDIT_ACTIONS.erase))
+				return { erased: false, anonymousId: null };
 			const keys = new Set<string>([keyOf(c)]);
 			if (c.waId !== null) keys.add(`wa:${c.waId}`);
 			if (c.userId !== null) keys.add(`user:${c.userId}`);
@@ -915,7 +964,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 			const now = new Date().toISOString();
 			const subscriber = yield* resolveForWrite(d, c, x, now);
 			if (yield* isDuplicate(x.messageId, action)) {
-				return { subscriber: yield* loadRecord(subscriber.key), changed: [], unchanged: [], duplicate: true };
+				return {
+					subscriber: yield* loadRecord(subscriber.key),
+					changed: [],
+					unchanged: [],
+					duplicate: true,
+				};
 			}
 			const current = yield* loadSubscriptions(subscriber.key);
 			const decided = plan({

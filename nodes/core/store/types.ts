@@ -68,7 +68,11 @@ export interface ChangeResult {
 	subscriber: SubscriberRecord;
 	changed: ListChange[];
 	/** Lists the command named whose state was already what it asked for (or stale: older than the current state). */
-	unchanged: Array<{ list: string; state: SubscriptionState | null; reason: 'already' | 'stale' | 'notPending' | 'expired' }>;
+	unchanged: Array<{
+		list: string;
+		state: SubscriptionState | null;
+		reason: 'already' | 'stale' | 'notPending' | 'expired';
+	}>;
 	/**
 	 * True when the command's message id was already applied (a redelivery): nothing was changed and no
 	 * audit event was written; `changed` and `unchanged` are then empty.

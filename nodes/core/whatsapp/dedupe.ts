@@ -31,7 +31,8 @@ export class MemorySeenRegistry implements SeenRegistry {
 		private readonly capacity = 50_000,
 		private readonly ttlMs = REDELIVERY_WINDOW_MS,
 	) {
-		if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+		if (!Number.isInteger(capacity) || capacity < 1)
+			throw new RangeError('capacity must be a positive integer');
 	}
 
 	get size(): number {

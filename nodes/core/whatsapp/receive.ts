@@ -25,7 +25,10 @@ function firstString(value: unknown): string | undefined {
  * Meta's subscription handshake: `hub.mode=subscribe` and `hub.verify_token` equal to ours → 200 with the
  * bare challenge; anything else → 403. An empty configured token never matches.
  */
-export function answerHandshake(query: Record<string, unknown>, verifyToken: string): HandshakeAnswer {
+export function answerHandshake(
+	query: Record<string, unknown>,
+	verifyToken: string,
+): HandshakeAnswer {
 	const mode = firstString(query['hub.mode']);
 	const token = firstString(query['hub.verify_token']);
 	const challenge = firstString(query['hub.challenge']);
@@ -33,7 +36,8 @@ export function answerHandshake(query: Record<string, unknown>, verifyToken: str
 	if (!verifyToken || token === undefined || !sameText(token, verifyToken)) {
 		return { status: 403, body: 'hub.verify_token does not match the credential' };
 	}
-	if (challenge === undefined || challenge === '') return { status: 403, body: 'hub.challenge is missing' };
+	if (challenge === undefined || challenge === '')
+		return { status: 403, body: 'hub.challenge is missing' };
 	return { status: 200, body: challenge };
 }
 
@@ -105,7 +109,11 @@ export async function receiveWebhook(
 	if (!settings.registry) {
 		return { status: 200, events: normalised.events, duplicates: 0, problems: normalised.problems };
 	}
-	const outcome = await keepUnseen(normalised.events, settings.registry, settings.now ?? new Date());
+	const outcome = await keepUnseen(
+		normalised.events,
+		settings.registry,
+		settings.now ?? new Date(),
+	);
 	return {
 		status: 200,
 		events: outcome.fresh,

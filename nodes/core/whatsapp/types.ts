@@ -62,7 +62,12 @@ export interface InboundMessage {
 	/** Reply buttons, list rows and template quick-reply buttons: what was pressed. */
 	reply?: { id: string; title: string; description?: string };
 	reaction?: { messageId: string; emoji?: string };
-	context?: { messageId: string; from?: string; forwarded?: boolean; frequentlyForwarded?: boolean };
+	context?: {
+		messageId: string;
+		from?: string;
+		forwarded?: boolean;
+		frequentlyForwarded?: boolean;
+	};
 	/** True when the message was forwarded (also set when `context` carries no message id). */
 	forwarded?: boolean;
 	/** True when the message was forwarded many times. */
@@ -80,7 +85,14 @@ export interface InboundMessage {
 	raw: unknown;
 }
 
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed' | 'played' | 'deleted' | string;
+export type DeliveryStatus =
+	| 'sent'
+	| 'delivered'
+	| 'read'
+	| 'failed'
+	| 'played'
+	| 'deleted'
+	| string;
 
 /** A delivery status for a message the business sent. */
 export interface StatusUpdate {

@@ -18,14 +18,34 @@ interface Case {
 	unknownLists?: string[];
 }
 
-const sub = (text: string, lists = ALL, unknownLists: string[] = []): Case => ({ text, action: 'subscribe', lists, unknownLists });
-const unsub = (text: string, lists = ALL, unknownLists: string[] = []): Case => ({ text, action: 'unsubscribe', lists, unknownLists });
-const accept = (text: string): Case => ({ text, action: 'acceptPolicy', lists: [], unknownLists: [] });
+const sub = (text: string, lists = ALL, unknownLists: string[] = []): Case => ({
+	text,
+	action: 'subscribe',
+	lists,
+	unknownLists,
+});
+const unsub = (text: string, lists = ALL, unknownLists: string[] = []): Case => ({
+	text,
+	action: 'unsubscribe',
+	lists,
+	unknownLists,
+});
+const accept = (text: string): Case => ({
+	text,
+	action: 'acceptPolicy',
+	lists: [],
+	unknownLists: [],
+});
 const other = (text: string): Case => ({ text, action: 'other', lists: [], unknownLists: [] });
 
 function check({ text, action, lists, unknownLists }: Case, config?: CommandConfig) {
 	const parsed = parseCommand(text, config);
-	expect(parsed).toEqual({ action, lists: lists ?? [], unknownLists: unknownLists ?? [], raw: text });
+	expect(parsed).toEqual({
+		action,
+		lists: lists ?? [],
+		unknownLists: unknownLists ?? [],
+		raw: text,
+	});
 }
 
 describe('parseCommand: the commands as published', () => {
@@ -184,7 +204,12 @@ describe('parseCommand: hostile input', () => {
 		const padding = ' '.repeat(3990);
 		expect(parseCommand(`ACCETTO${padding}`).action).toBe('acceptPolicy');
 		const tooLong = `ACCETTO${' '.repeat(MAX_COMMAND_TEXT_LENGTH)}`;
-		expect(parseCommand(tooLong)).toEqual({ action: 'other', lists: [], unknownLists: [], raw: tooLong });
+		expect(parseCommand(tooLong)).toEqual({
+			action: 'other',
+			lists: [],
+			unknownLists: [],
+			raw: tooLong,
+		});
 	});
 
 	test('4,000 characters of words are other, quickly', () => {
@@ -213,7 +238,12 @@ describe('parseCommand: hostile input', () => {
 	);
 
 	test('lone surrogates and control characters do not throw', () => {
-		for (const text of ['\uD800', 'ACCETTO\uDFFF', '\u0000ACCETTO\u0007', 'ISCRIZIONE ON #\uD83D']) {
+		for (const text of [
+			'\uD800',
+			'ACCETTO\uDFFF',
+			'\u0000ACCETTO\u0007',
+			'ISCRIZIONE ON #\uD83D',
+		]) {
 			expect(() => parseCommand(text)).not.toThrow();
 		}
 		expect(parseCommand('\u0000ACCETTO\u0007').action).toBe('acceptPolicy');
@@ -235,7 +265,7 @@ describe('parseCommand: sentences containing the words are other', () => {
 		other('basta, stop'),
 		other('cancellami dalla lista'),
 		other('accept policy please'),
-		other('Buongiorno, c\'è una buca in via Flaminia'),
+		other("Buongiorno, c'è una buca in via Flaminia"),
 	])('$text → other', (testCase) => check(testCase));
 });
 
@@ -286,7 +316,11 @@ describe('parseCommand: keywords staff configure', () => {
 	test('lists come back in configuration order, deduplicated', () => {
 		const config = {
 			...DEFAULT_COMMAND_CONFIG,
-			lists: [{ name: 'A1', aliases: [] }, { name: 'B2', aliases: ['BI'] }, { name: 'C3', aliases: [] }],
+			lists: [
+				{ name: 'A1', aliases: [] },
+				{ name: 'B2', aliases: ['BI'] },
+				{ name: 'C3', aliases: [] },
+			],
 		};
 		check(sub('ISCRIZIONE ON #C3 #B2 #A1 #BI #C3', ['A1', 'B2', 'C3']), config);
 	});

@@ -1,4 +1,9 @@
-import { classifyIntent, DEFAULT_REPORT_KEYWORDS, italianStem, type IntentInput } from '../../../nodes/core/commands';
+import {
+	classifyIntent,
+	DEFAULT_REPORT_KEYWORDS,
+	italianStem,
+	type IntentInput,
+} from '../../../nodes/core/commands';
 
 const keywords = [...DEFAULT_REPORT_KEYWORDS];
 
@@ -7,14 +12,26 @@ describe('classifyIntent: what the message carries', () => {
 		['a shared location', { type: 'location', hasLocation: true }, 'report'],
 		['a location flag without type', { hasLocation: true, text: 'qui' }, 'report'],
 		['a location type without flag', { type: 'location' }, 'report'],
-		['a photo without caption', { type: 'image', hasMedia: true, mediaType: 'image/jpeg' }, 'report'],
+		[
+			'a photo without caption',
+			{ type: 'image', hasMedia: true, mediaType: 'image/jpeg' },
+			'report',
+		],
 		['a video', { type: 'video', hasMedia: true, mediaType: 'video/mp4' }, 'report'],
 		['media known by MIME type only', { hasMedia: true, mediaType: 'image/png' }, 'report'],
 		['media known by kind only', { hasMedia: true, mediaType: 'video' }, 'report'],
-		['a sticker (image/webp to Meta)', { type: 'sticker', hasMedia: true, mediaType: 'image/webp' }, 'question'],
+		[
+			'a sticker (image/webp to Meta)',
+			{ type: 'sticker', hasMedia: true, mediaType: 'image/webp' },
+			'question',
+		],
 		['a voice note', { type: 'audio', hasMedia: true, mediaType: 'audio/ogg' }, 'question'],
 		['a document', { type: 'document', hasMedia: true, mediaType: 'application/pdf' }, 'question'],
-		['a document whose caption reports', { type: 'document', hasMedia: true, text: 'segnalazione allegata' }, 'report'],
+		[
+			'a document whose caption reports',
+			{ type: 'document', hasMedia: true, text: 'segnalazione allegata' },
+			'report',
+		],
 		['nothing at all', {}, 'question'],
 		['an empty text', { type: 'text', text: '' }, 'question'],
 		['emoji only', { type: 'text', text: '🕳️🚗' }, 'question'],
@@ -45,8 +62,8 @@ describe('classifyIntent: report keywords in the text', () => {
 		['graffiti sul muro della scuola', 'report'],
 		['Rótto il cancello del parco!!!', 'report'],
 		['r\u043Etto il cancello', 'report'],
-		['Quando apre l\'ufficio anagrafe?', 'question'],
-		['Come rinnovo la carta d\'identità?', 'question'],
+		["Quando apre l'ufficio anagrafe?", 'question'],
+		["Come rinnovo la carta d'identità?", 'question'],
 		['Informazioni sulla rottamazione delle cartelle', 'question'],
 		["Vorrei prenotare un albergo per l'estate", 'question'],
 		['Quanto costa la TARI?', 'question'],
@@ -75,7 +92,9 @@ describe('classifyIntent: report keywords in the text', () => {
 			expect(classifyIntent(input as unknown as IntentInput, keywords)).toBe('question');
 		}
 		expect(classifyIntent({ text: 'buca' }, null as unknown as string[])).toBe('question');
-		expect(classifyIntent({ text: 'buca' }, [42, null, '', '*', 'buca'] as unknown as string[])).toBe('report');
+		expect(
+			classifyIntent({ text: 'buca' }, [42, null, '', '*', 'buca'] as unknown as string[]),
+		).toBe('report');
 		const started = Date.now();
 		expect(classifyIntent({ text: `${'parola '.repeat(580)}buca` }, keywords)).toBe('report');
 		expect(classifyIntent({ text: `${'parola '.repeat(100_000)}buca` }, keywords)).toBe('question');

@@ -38,7 +38,8 @@ function plan(seed: number): { commands: Command[]; lastKind: Map<number, 'on' |
 	for (let i = 0; i < CITIZENS; i++) {
 		// Distinct message times for the two commands of a citizen; which one is newer is random.
 		const onMinute = i * 10 + Math.floor(rnd() * 5);
-		const offMinute = rnd() < 0.5 ? onMinute + 1 + Math.floor(rnd() * 4) : onMinute - 1 - Math.floor(rnd() * 4);
+		const offMinute =
+			rnd() < 0.5 ? onMinute + 1 + Math.floor(rnd() * 4) : onMinute - 1 - Math.floor(rnd() * 4);
 		commands.push({ citizen: i, kind: 'on', minute: onMinute, messageId: `wamid.on.${i}` });
 		commands.push({ citizen: i, kind: 'off', minute: offMinute, messageId: `wamid.off.${i}` });
 		lastKind.set(i, offMinute > onMinute ? 'off' : 'on');
@@ -79,7 +80,12 @@ describe.each(BACKENDS)('concurrent commands through %s', (backend) => {
 		// the race is then on existing rows, not on creating them.
 		for (let i = 0; i < CITIZENS; i++) {
 			await stores[0].importSubscriber(
-				{ citizen: { waId: waIdOf(i) }, lists: ['PUBBLICAUTILITA'], consentAt: at(-10_000), policyVersion: 'v0' },
+				{
+					citizen: { waId: waIdOf(i) },
+					lists: ['PUBBLICAUTILITA'],
+					consentAt: at(-10_000),
+					policyVersion: 'v0',
+				},
 				{ at: at(-10_000), channel: 'import' },
 			);
 		}
@@ -91,7 +97,9 @@ describe.each(BACKENDS)('concurrent commands through %s', (backend) => {
 	test('200 ON/OFF commands at once via 4 stores: latest message wins, one audit event each', async () => {
 		const { commands, lastKind } = plan(Number(process.env.WHATSURP_STORE_TEST_SEED ?? 20260302));
 		const started = process.hrtime.bigint();
-		const results = await Promise.all(commands.map((command, k) => fire(stores[k % STORES], command)));
+		const results = await Promise.all(
+			commands.map((command, k) => fire(stores[k % STORES], command)),
+		);
 		const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 		console.log(
 			`[store concurrency] ${backend}: ${commands.length} commands via ${STORES} stores in ${elapsedMs.toFixed(0)} ms ` +
@@ -123,7 +131,9 @@ describe.each(BACKENDS)('concurrent commands through %s', (backend) => {
 		expect(await db.query('SELECT key FROM subscriber')).toHaveLength(CITIZENS);
 
 		// The whole burst redelivered at once (Meta retries): nothing applied twice, nothing audited twice.
-		const again = await Promise.all(commands.map((command, k) => fire(stores[(k + 1) % STORES], command)));
+		const again = await Promise.all(
+			commands.map((command, k) => fire(stores[(k + 1) % STORES], command)),
+		);
 		expect(again.every((r) => r.duplicate === true)).toBe(true);
 		const total = await db.query("SELECT COUNT(*) AS n FROM audit_event WHERE action <> 'import'");
 		expect(Number(total[0].n)).toBe(commands.length);

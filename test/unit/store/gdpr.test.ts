@@ -22,18 +22,33 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 
 	async function history() {
 		// A user: record first, then joined into the wa: one; a full lifecycle; a bystander who stays.
-		await store.requestSubscription({ userId: USER_ID, name: NAME }, ['PUBBLICAUTILITA'], wa(0, 'g1'));
+		await store.requestSubscription(
+			{ userId: USER_ID, name: NAME },
+			['PUBBLICAUTILITA'],
+			wa(0, 'g1'),
+		);
 		await store.requestSubscription(citizen, ['EMERGENZE'], wa(1, 'g2'));
 		await store.confirmConsent(citizen, wa(2, 'g3'));
 		await store.unsubscribe(citizen, ['PUBBLICAUTILITA'], wa(3, 'g4'));
 		await store.markInboundSeen('wamid.g1', at(0));
-		await store.requestSubscription({ waId: '393330000099', name: 'Bystander' }, ['EMERGENZE'], wa(4, 'b1'));
+		await store.requestSubscription(
+			{ waId: '393330000099', name: 'Bystander' },
+			['EMERGENZE'],
+			wa(4, 'b1'),
+		);
 	}
 
 	test('export returns the record and the audit trail, and is itself audited', async () => {
 		await history();
-		const exported = await store.exportCitizen({ userId: USER_ID }, { at: at(10), channel: 'staff' });
-		expect(exported.subscriber).toMatchObject({ key: `wa:${WA_ID}`, userId: USER_ID, displayName: NAME });
+		const exported = await store.exportCitizen(
+			{ userId: USER_ID },
+			{ at: at(10), channel: 'staff' },
+		);
+		expect(exported.subscriber).toMatchObject({
+			key: `wa:${WA_ID}`,
+			userId: USER_ID,
+			displayName: NAME,
+		});
 		expect(exported.subscriber?.subscriptions.map((s) => [s.list, s.state])).toEqual([
 			['EMERGENZE', 'active'],
 			['PUBBLICAUTILITA', 'cancelled'],
@@ -55,10 +70,16 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 			detail: { lists: ['PUBBLICAUTILITA'] },
 		});
 		const last = exported.auditEvents[5];
-		expect(last).toMatchObject({ at: at(10).toISOString(), channel: 'staff', detail: { found: true, auditEvents: 5 } });
+		expect(last).toMatchObject({
+			at: at(10).toISOString(),
+			channel: 'staff',
+			detail: { found: true, auditEvents: 5 },
+		});
 		const again = await store.exportCitizen(citizen);
 		expect(again.auditEvents.filter((e) => e.action === 'export')).toHaveLength(2);
-		expect(again.auditEvents.map((e) => e.id)).toEqual([...again.auditEvents.map((e) => e.id)].sort((a, b) => a - b));
+		expect(again.auditEvents.map((e) => e.id)).toEqual(
+			[...again.auditEvents.map((e) => e.id)].sort((a, b) => a - b),
+		);
 	});
 
 	test('export of an unknown citizen: nothing, and the export event does not store the phone number', async () => {
@@ -77,17 +98,32 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 
 		const tables = await db.tables();
 		expect(tables).toEqual(
-			expect.arrayContaining(['subscriber', 'subscription', 'audit_event', 'inbound_seen', 'store_meta', 'schema_migrations']),
+			expect.arrayContaining([
+				'subscriber',
+				'subscription',
+				'audit_event',
+				'inbound_seen',
+				'store_meta',
+				'schema_migrations',
+			]),
 		);
 		expect(await db.scan([WA_ID, USER_ID, NAME, 'Giuseppina', 'Verdiani'])).toEqual([]);
 		// The bystander is untouched (and the scan does find data that is there).
 		expect(await db.scan(['393330000099', 'Bystander'])).not.toEqual([]);
 		expect(await store.get({ waId: '393330000099' })).not.toBeNull();
 
-		const anonymous = await db.query('SELECT action, message_id FROM audit_event WHERE subject = $1 ORDER BY id', [
-			result.anonymousId,
+		const anonymous = await db.query(
+			'SELECT action, message_id FROM audit_event WHERE subject = $1 ORDER BY id',
+			[result.anonymousId],
+		);
+		expect(anonymous.map((e) => e.action)).toEqual([
+			'request',
+			'merge',
+			'request',
+			'consent',
+			'unsubscribe',
+			'erase',
 		]);
-		expect(anonymous.map((e) => e.action)).toEqual(['request', 'merge', 'request', 'consent', 'unsubscribe', 'erase']);
 		expect(anonymous[5].message_id).toBe('erase-1');
 		expect(await store.get(citizen)).toBeNull();
 		expect(await store.exportCitizen({ waId: WA_ID })).toMatchObject({ subscriber: null });
@@ -95,7 +131,10 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 
 		// Erasing again (or a redelivery) finds nothing.
 		expect(await store.erase(citizen, wa(21))).toEqual({ erased: false, anonymousId: null });
-		expect(await store.erase(citizen, wa(22, 'erase-1'))).toEqual({ erased: false, anonymousId: null });
+		expect(await store.erase(citizen, wa(22, 'erase-1'))).toEqual({
+			erased: false,
+			anonymousId: null,
+		});
 	});
 
 	if (backend === 'sqlite') {
@@ -121,7 +160,10 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 	});
 
 	test('erase of an unknown citizen writes nothing', async () => {
-		expect(await store.erase({ waId: '393330000000' }, wa(0))).toEqual({ erased: false, anonymousId: null });
+		expect(await store.erase({ waId: '393330000000' }, wa(0))).toEqual({
+			erased: false,
+			anonymousId: null,
+		});
 		expect(await db.query('SELECT id FROM audit_event')).toEqual([]);
 	});
 });

@@ -19,11 +19,15 @@ describe.each(BACKENDS)('hostile inputs (%s)', (backend) => {
 	test('SQL-looking names and lists are stored as text and break nothing', async () => {
 		const result = await store.requestSubscription(
 			{ waId: '393331234567', name: `Robert${DROP}` },
-			[DROP, 'EMERGENZE" OR 1=1 --', 'X\'); DELETE FROM audit_event; --'],
+			[DROP, 'EMERGENZE" OR 1=1 --', "X'); DELETE FROM audit_event; --"],
 			wa(0, DROP),
 		);
 		expect(result.subscriber.displayName).toBe(`Robert${DROP}`);
-		expect(result.changed.map((c) => c.list)).toEqual([DROP, 'EMERGENZE" OR 1=1 --', "X'); DELETE FROM audit_event; --"]);
+		expect(result.changed.map((c) => c.list)).toEqual([
+			DROP,
+			'EMERGENZE" OR 1=1 --',
+			"X'); DELETE FROM audit_event; --",
+		]);
 		expect(await db.tables()).toEqual(expect.arrayContaining(['subscriber', 'audit_event']));
 		expect(await store.count({ list: DROP })).toEqual([{ list: DROP, state: 'pending', count: 1 }]);
 		const page = await store.list({ list: DROP, limit: 10 });
@@ -39,9 +43,16 @@ describe.each(BACKENDS)('hostile inputs (%s)', (backend) => {
 
 	test('a 10 KB display name is truncated to 256 characters, control characters removed', async () => {
 		const huge = 'Ä'.repeat(10_240);
-		const result = await store.requestSubscription({ waId: '393331234567', name: huge }, ['EMERGENZE'], wa(0));
+		const result = await store.requestSubscription(
+			{ waId: '393331234567', name: huge },
+			['EMERGENZE'],
+			wa(0),
+		);
 		expect(result.subscriber.displayName).toBe('Ä'.repeat(256));
-		const odd = await store.confirmConsent({ waId: '393331234567', name: 'Ma\u0000rio\nRossi\u0007' }, wa(1));
+		const odd = await store.confirmConsent(
+			{ waId: '393331234567', name: 'Ma\u0000rio\nRossi\u0007' },
+			wa(1),
+		);
 		expect(odd.subscriber.displayName).toBe('Ma rio Rossi');
 	});
 
@@ -51,7 +62,10 @@ describe.each(BACKENDS)('hostile inputs (%s)', (backend) => {
 		const result = await store.requestSubscription({ waId: '393331234567', name }, lists, wa(0));
 		expect(result.subscriber.displayName).toBe(name);
 		expect(result.subscriber.subscriptions.map((s) => s.list).sort()).toEqual([...lists].sort());
-		const long = await store.confirmConsent({ waId: '393331234567', name: '😀'.repeat(300) }, wa(1));
+		const long = await store.confirmConsent(
+			{ waId: '393331234567', name: '😀'.repeat(300) },
+			wa(1),
+		);
 		expect(long.subscriber.displayName).toBe('😀'.repeat(256));
 		expect((await store.get({ waId: '393331234567' }))?.displayName).toBe('😀'.repeat(256));
 		const lone = await store.confirmConsent({ waId: '393331234567', name: 'a\uD800b' }, wa(2));
@@ -106,18 +120,52 @@ describe.each(BACKENDS)('hostile inputs (%s)', (backend) => {
 
 	test('bad contexts and arguments → StoreInputError', async () => {
 		const c = { waId: '393331234567' };
-		await expect(store.requestSubscription(c, ['A'], { at: new Date('nope'), channel: 'w', policyVersion: 'v' })).rejects.toMatchObject({ field: 'ctx.at' });
-		await expect(store.requestSubscription(c, ['A'], { at: new Date(), channel: '', policyVersion: 'v' })).rejects.toMatchObject({ field: 'ctx.channel' });
-		await expect(store.requestSubscription(c, ['A'], { at: new Date(), channel: 'w', policyVersion: '' })).rejects.toMatchObject({ field: 'ctx.policyVersion' });
-		await expect(store.requestSubscription(c, ['A'], { at: '2026-01-01' as unknown as Date, channel: 'w', policyVersion: 'v' })).rejects.toMatchObject({ field: 'ctx.at' });
-		await expect(store.unsubscribe(c, ['A'], { at: new Date(), channel: 'w', messageId: 'm'.repeat(257) })).rejects.toMatchObject({ field: 'ctx.messageId' });
-		await expect(store.markInboundSeen('', new Date())).rejects.toMatchObject({ field: 'messageId' });
-		await expect(store.pruneInboundSeen(new Date(Number.NaN))).rejects.toMatchObject({ field: 'olderThan' });
 		await expect(
-			store.importSubscriber({ citizen: c, lists: ['A'], consentAt: new Date(Number.NaN), policyVersion: 'v' }, wa(0)),
+			store.requestSubscription(c, ['A'], {
+				at: new Date('nope'),
+				channel: 'w',
+				policyVersion: 'v',
+			}),
+		).rejects.toMatchObject({ field: 'ctx.at' });
+		await expect(
+			store.requestSubscription(c, ['A'], { at: new Date(), channel: '', policyVersion: 'v' }),
+		).rejects.toMatchObject({ field: 'ctx.channel' });
+		await expect(
+			store.requestSubscription(c, ['A'], { at: new Date(), channel: 'w', policyVersion: '' }),
+		).rejects.toMatchObject({ field: 'ctx.policyVersion' });
+		await expect(
+			store.requestSubscription(c, ['A'], {
+				at: '2026-01-01' as unknown as Date,
+				channel: 'w',
+				policyVersion: 'v',
+			}),
+		).rejects.toMatchObject({ field: 'ctx.at' });
+		await expect(
+			store.unsubscribe(c, ['A'], { at: new Date(), channel: 'w', messageId: 'm'.repeat(257) }),
+		).rejects.toMatchObject({ field: 'ctx.messageId' });
+		await expect(store.markInboundSeen('', new Date())).rejects.toMatchObject({
+			field: 'messageId',
+		});
+		await expect(store.pruneInboundSeen(new Date(Number.NaN))).rejects.toMatchObject({
+			field: 'olderThan',
+		});
+		await expect(
+			store.importSubscriber(
+				{ citizen: c, lists: ['A'], consentAt: new Date(Number.NaN), policyVersion: 'v' },
+				wa(0),
+			),
 		).rejects.toMatchObject({ field: 'consentAt' });
 		await expect(
-			store.importSubscriber({ citizen: c, lists: ['A'], consentAt: new Date(), policyVersion: 'v', state: 'cancelled' as 'active' }, wa(0)),
+			store.importSubscriber(
+				{
+					citizen: c,
+					lists: ['A'],
+					consentAt: new Date(),
+					policyVersion: 'v',
+					state: 'cancelled' as 'active',
+				},
+				wa(0),
+			),
 		).rejects.toMatchObject({ field: 'state' });
 		expect(await db.query('SELECT key FROM subscriber')).toEqual([]);
 	});

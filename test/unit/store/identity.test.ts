@@ -1,5 +1,10 @@
 /** Citizen keys, waId/userId joins, display names, maskWaId — both backends where a database is involved. */
-import { citizenKey, maskWaId, StoreInputError, type SubscriptionStore } from '../../../nodes/core/store';
+import {
+	citizenKey,
+	maskWaId,
+	StoreInputError,
+	type SubscriptionStore,
+} from '../../../nodes/core/store';
 import { BACKENDS, createTestDb, wa, type TestDb } from '../../helpers/storeFixtures';
 
 describe('citizenKey and maskWaId', () => {
@@ -48,9 +53,17 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 	test('a wa: record and a user: record are joined when a message brings both ids', async () => {
 		await store.requestSubscription({ waId: '393331234567' }, ['EMERGENZE'], wa(0, 'a'));
 		await store.confirmConsent({ waId: '393331234567' }, wa(1, 'b'));
-		await store.requestSubscription({ userId: 'IT.42', name: 'Lucia' }, ['EMERGENZE', 'PUBBLICAUTILITA'], wa(2, 'c'));
+		await store.requestSubscription(
+			{ userId: 'IT.42', name: 'Lucia' },
+			['EMERGENZE', 'PUBBLICAUTILITA'],
+			wa(2, 'c'),
+		);
 		// user: record has a newer command for EMERGENZE (pending at 2 > active at 1) and PUBBLICAUTILITA.
-		const joined = await store.unsubscribe({ waId: '393331234567', userId: 'IT.42' }, ['NEWS'], wa(3, 'd'));
+		const joined = await store.unsubscribe(
+			{ waId: '393331234567', userId: 'IT.42' },
+			['NEWS'],
+			wa(3, 'd'),
+		);
 		expect(joined.subscriber).toMatchObject({
 			key: 'wa:393331234567',
 			waId: '393331234567',
@@ -65,7 +78,9 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 		expect(await db.query('SELECT key FROM subscriber')).toEqual([{ key: 'wa:393331234567' }]);
 		const subjects = await db.query('SELECT DISTINCT subject FROM audit_event');
 		expect(subjects).toEqual([{ subject: 'wa:393331234567' }]);
-		const actions = (await db.query('SELECT action FROM audit_event ORDER BY id')).map((r) => r.action);
+		const actions = (await db.query('SELECT action FROM audit_event ORDER BY id')).map(
+			(r) => r.action,
+		);
 		expect(actions).toEqual(['request', 'consent', 'request', 'merge', 'unsubscribe']);
 		// Found again by either id.
 		expect((await store.get({ userId: 'IT.42' }))?.key).toBe('wa:393331234567');
@@ -84,7 +99,9 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 		const result = await store.confirmConsent({ waId: '393330000007', userId: 'IT.7' }, wa(6));
 		expect(result.changed).toEqual([{ list: 'EMERGENZE', from: 'pending', to: 'active' }]);
 		expect(result.subscriber.createdAt).toBe(
-			user.subscriber.createdAt < phone.subscriber.createdAt ? user.subscriber.createdAt : phone.subscriber.createdAt,
+			user.subscriber.createdAt < phone.subscriber.createdAt
+				? user.subscriber.createdAt
+				: phone.subscriber.createdAt,
 		);
 	});
 
@@ -103,7 +120,11 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 
 	test('a user id seen with another phone number moves to it (unique user_id kept)', async () => {
 		await store.requestSubscription({ waId: '393331111111', userId: 'IT.1' }, ['EMERGENZE'], wa(0));
-		const moved = await store.requestSubscription({ waId: '393332222222', userId: 'IT.1' }, ['EMERGENZE'], wa(1));
+		const moved = await store.requestSubscription(
+			{ waId: '393332222222', userId: 'IT.1' },
+			['EMERGENZE'],
+			wa(1),
+		);
 		expect(moved.subscriber.userId).toBe('IT.1');
 		expect((await store.get({ waId: '393331111111' }))?.userId).toBeNull();
 		expect((await store.get({ userId: 'IT.1' }))?.key).toBe('wa:393332222222');
@@ -121,18 +142,16 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 		await store.requestSubscription({ waId: '393331234567', userId: 'IT.1' }, ['EMERGENZE'], wa(0));
 		const now = new Date().toISOString();
 		await expect(
-			db.query('INSERT INTO subscriber (key, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3)', [
-				'user:other',
-				'IT.1',
-				now,
-			]),
+			db.query(
+				'INSERT INTO subscriber (key, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3)',
+				['user:other', 'IT.1', now],
+			),
 		).rejects.toThrow();
 		await expect(
-			db.query('INSERT INTO subscriber (key, wa_id, created_at, updated_at) VALUES ($1, $2, $3, $3)', [
-				'wa:other',
-				'393331234567',
-				now,
-			]),
+			db.query(
+				'INSERT INTO subscriber (key, wa_id, created_at, updated_at) VALUES ($1, $2, $3, $3)',
+				['wa:other', '393331234567', now],
+			),
 		).rejects.toThrow();
 	});
 });

@@ -32,7 +32,11 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 
 	test('request → pending → consent → active → unsubscribe one → unsubscribe all', async () => {
 		expect(store.backend).toBe(backend);
-		const requested = await store.requestSubscription(mario, ['EMERGENZE', 'PUBBLICAUTILITA'], wa(0, 'm1'));
+		const requested = await store.requestSubscription(
+			mario,
+			['EMERGENZE', 'PUBBLICAUTILITA'],
+			wa(0, 'm1'),
+		);
 		expect(requested.changed).toEqual([
 			{ list: 'EMERGENZE', from: null, to: 'pending' },
 			{ list: 'PUBBLICAUTILITA', from: null, to: 'pending' },
@@ -83,11 +87,17 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 		expect(record?.subscriptions.map((s) => s.state)).toEqual(['cancelled', 'cancelled']);
 
 		const events = await auditOf('wa:393331234567');
-		expect(events.map((e) => e.action)).toEqual(['request', 'consent', 'unsubscribe', 'unsubscribe']);
+		expect(events.map((e) => e.action)).toEqual([
+			'request',
+			'consent',
+			'unsubscribe',
+			'unsubscribe',
+		]);
 		expect(events.map((e) => e.message_id)).toEqual(['m1', 'm2', 'm3', 'm4']);
 		expect(events[0].channel).toBe('whatsapp');
 		expect(events[0].policy_version).toBe('v1');
-		const detail = typeof events[0].detail === 'string' ? JSON.parse(events[0].detail) : events[0].detail;
+		const detail =
+			typeof events[0].detail === 'string' ? JSON.parse(events[0].detail) : events[0].detail;
 		expect(detail).toMatchObject({
 			lists: ['EMERGENZE', 'PUBBLICAUTILITA'],
 			changed: [
@@ -124,8 +134,14 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 		expect(stateOf(again.subscriber, 'EMERGENZE')).toBe('active');
 		expect(again.subscriber.subscriptions[0].consentAt).toBe(at(1).toISOString());
 
-		const pendingAgain = await store.requestSubscription(mario, ['PUBBLICAUTILITA'], wa(10, undefined, 'v2'));
-		expect(pendingAgain.unchanged).toEqual([{ list: 'PUBBLICAUTILITA', state: 'pending', reason: 'already' }]);
+		const pendingAgain = await store.requestSubscription(
+			mario,
+			['PUBBLICAUTILITA'],
+			wa(10, undefined, 'v2'),
+		);
+		expect(pendingAgain.unchanged).toEqual([
+			{ list: 'PUBBLICAUTILITA', state: 'pending', reason: 'already' },
+		]);
 		expect(pendingAgain.subscriber.subscriptions[1]).toMatchObject({
 			requestedAt: at(10).toISOString(),
 			policyVersion: 'v2',
@@ -138,7 +154,9 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 		const sevenDaysAndAMinute = DEFAULT_PENDING_TTL_MS / 60_000 + 1;
 		const result = await store.confirmConsent(mario, wa(sevenDaysAndAMinute));
 		expect(result.changed).toEqual([{ list: 'PUBBLICAUTILITA', from: 'pending', to: 'active' }]);
-		expect(result.unchanged).toEqual([{ list: 'EMERGENZE', state: 'cancelled', reason: 'expired' }]);
+		expect(result.unchanged).toEqual([
+			{ list: 'EMERGENZE', state: 'cancelled', reason: 'expired' },
+		]);
 		expect(stateOf(result.subscriber, 'EMERGENZE')).toBe('cancelled');
 	});
 
@@ -267,7 +285,13 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 		const citizen = { waId: '393331110000' };
 		await store.unsubscribe(citizen, ['EMERGENZE'], wa(0));
 		const revived = await store.importSubscriber(
-			{ citizen, lists: ['EMERGENZE', 'PUBBLICAUTILITA'], consentAt: at(-60), policyVersion: 'old', state: 'pending' },
+			{
+				citizen,
+				lists: ['EMERGENZE', 'PUBBLICAUTILITA'],
+				consentAt: at(-60),
+				policyVersion: 'old',
+				state: 'pending',
+			},
 			{ at: at(1), channel: 'import' },
 		);
 		expect(revived.unchanged).toEqual([{ list: 'EMERGENZE', state: 'cancelled', reason: 'stale' }]);
@@ -278,7 +302,9 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 	test('markInboundSeen dedupes redeliveries; prune removes old ids', async () => {
 		expect(await store.markInboundSeen('wamid.1', at(0))).toBe(true);
 		expect(await store.markInboundSeen('wamid.1', at(1))).toBe(false);
-		const burst = await Promise.all([0, 1, 2, 3, 4].map(() => store.markInboundSeen('wamid.2', at(2))));
+		const burst = await Promise.all(
+			[0, 1, 2, 3, 4].map(() => store.markInboundSeen('wamid.2', at(2))),
+		);
 		expect(burst.filter(Boolean)).toHaveLength(1);
 		expect(await store.markInboundSeen('wamid.3', at(60 * 24 * 9))).toBe(true);
 		expect(await store.pruneInboundSeen(at(60 * 24 * 8))).toBe(2);

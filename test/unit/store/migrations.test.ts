@@ -1,9 +1,22 @@
 /** Schema creation and migration on first use, concurrent opening, configuration errors. */
 import { join } from 'node:path';
-import { MIGRATIONS, openStore, SCHEMA_VERSION, StoreError, StoreInputError } from '../../../nodes/core/store';
+import {
+	MIGRATIONS,
+	openStore,
+	SCHEMA_VERSION,
+	StoreError,
+	StoreInputError,
+} from '../../../nodes/core/store';
 import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
 
-const V1_TABLES = ['audit_event', 'inbound_seen', 'schema_migrations', 'store_meta', 'subscriber', 'subscription'];
+const V1_TABLES = [
+	'audit_event',
+	'inbound_seen',
+	'schema_migrations',
+	'store_meta',
+	'subscriber',
+	'subscription',
+];
 
 describe.each(BACKENDS)('migrations (%s)', (backend) => {
 	let db: TestDb;
@@ -20,7 +33,9 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
 		await db.open();
 		expect((await db.tables()).sort()).toEqual(V1_TABLES);
-		const versions = await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
+		const versions = await db.query(
+			'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+		);
 		expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
 		expect(versions[0].name).toBe('subscriptions');
 	});
@@ -38,7 +53,9 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		// Same pepper for all: the same anonymous id whichever store erases.
 		const erased = await stores[2].erase({ waId: '393331234567' }, wa(2));
 		await stores[1].requestSubscription({ waId: '393331234567' }, ['EMERGENZE'], wa(3));
-		expect((await stores[0].erase({ waId: '393331234567' }, wa(4))).anonymousId).toBe(erased.anonymousId);
+		expect((await stores[0].erase({ waId: '393331234567' }, wa(4))).anonymousId).toBe(
+			erased.anonymousId,
+		);
 	});
 
 	test('reopening an up-to-date database applies nothing and keeps the pepper', async () => {
@@ -52,11 +69,10 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 
 	test('a database migrated by a newer version of the package is refused', async () => {
 		await db.open();
-		await db.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-			SCHEMA_VERSION + 1,
-			'future',
-			new Date().toISOString(),
-		]);
+		await db.query(
+			'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+			[SCHEMA_VERSION + 1, 'future', new Date().toISOString()],
+		);
 		await expect(db.open()).rejects.toMatchObject({ name: 'StoreError', code: 'SCHEMA_TOO_NEW' });
 	});
 
@@ -75,7 +91,9 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 				name: 'StoreError',
 				message: expect.stringContaining(underAFile),
 			});
-			await expect(openStore({ backend: 'sqlite', path: '' })).rejects.toBeInstanceOf(StoreInputError);
+			await expect(openStore({ backend: 'sqlite', path: '' })).rejects.toBeInstanceOf(
+				StoreInputError,
+			);
 		});
 	} else {
 		test('PostgreSQL: tables live in the configured schema only', async () => {
@@ -132,6 +150,8 @@ describe('PostgreSQL configuration errors', () => {
 	});
 
 	test('unknown backend', async () => {
-		await expect(openStore({ backend: 'mysql' } as never)).rejects.toMatchObject({ field: 'backend' });
+		await expect(openStore({ backend: 'mysql' } as never)).rejects.toMatchObject({
+			field: 'backend',
+		});
 	});
 });

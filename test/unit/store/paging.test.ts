@@ -61,14 +61,20 @@ describe.each(BACKENDS)('list and count (%s)', (backend) => {
 		return keys;
 	}
 
-	test.each([1, 7, 50, 100, 1000])('all subscribers, page size %i: no duplicates, no misses, in key order', async (limit) => {
-		const { keys, pages } = await collect(store, {}, limit);
-		const all = [...expected(() => true), ...Array.from({ length: 10 }, (_, i) => `user:IT.user${i}`)];
-		expect(new Set(keys).size).toBe(keys.length);
-		expect([...keys].sort()).toEqual([...all].sort());
-		expect(keys).toEqual([...keys].sort());
-		expect(pages).toBe(Math.max(1, Math.ceil(all.length / limit)));
-	});
+	test.each([1, 7, 50, 100, 1000])(
+		'all subscribers, page size %i: no duplicates, no misses, in key order',
+		async (limit) => {
+			const { keys, pages } = await collect(store, {}, limit);
+			const all = [
+				...expected(() => true),
+				...Array.from({ length: 10 }, (_, i) => `user:IT.user${i}`),
+			];
+			expect(new Set(keys).size).toBe(keys.length);
+			expect([...keys].sort()).toEqual([...all].sort());
+			expect(keys).toEqual([...keys].sort());
+			expect(pages).toBe(Math.max(1, Math.ceil(all.length / limit)));
+		},
+	);
 
 	test('by list and state', async () => {
 		const active = await collect(store, { list: 'EMERGENZE', state: 'active' }, 33);
@@ -96,7 +102,9 @@ describe.each(BACKENDS)('list and count (%s)', (backend) => {
 			{ list: 'EMERGENZE', state: 'pending', count: emergenzePending },
 		]);
 		const all = await store.count({});
-		expect(all.reduce((sum, row) => sum + row.count, 0)).toBe(CITIZENS + expected((i) => i % 3 === 0).length + 10);
+		expect(all.reduce((sum, row) => sum + row.count, 0)).toBe(
+			CITIZENS + expected((i) => i % 3 === 0).length + 10,
+		);
 		expect(await store.count({ state: 'active', list: 'NONE' })).toEqual([]);
 	});
 
@@ -108,8 +116,16 @@ describe.each(BACKENDS)('list and count (%s)', (backend) => {
 			const page = await store.list({ list: 'EMERGENZE', limit: 25, after });
 			seen.push(...page.items.map((i) => i.key));
 			// New subscribers arrive between pages, before and after the cursor.
-			await store.requestSubscription({ waId: `3900000${String(extra).padStart(5, '0')}` }, ['EMERGENZE'], wa(1000));
-			await store.requestSubscription({ waId: `3999999${String(extra).padStart(5, '0')}` }, ['EMERGENZE'], wa(1000));
+			await store.requestSubscription(
+				{ waId: `3900000${String(extra).padStart(5, '0')}` },
+				['EMERGENZE'],
+				wa(1000),
+			);
+			await store.requestSubscription(
+				{ waId: `3999999${String(extra).padStart(5, '0')}` },
+				['EMERGENZE'],
+				wa(1000),
+			);
 			extra++;
 			if (page.nextCursor === null) break;
 			after = page.nextCursor;
@@ -119,10 +135,14 @@ describe.each(BACKENDS)('list and count (%s)', (backend) => {
 	});
 
 	test('bad cursor and limits are StoreInputError', async () => {
-		await expect(store.list({ limit: 10, after: 'not-a-cursor' })).rejects.toMatchObject({ field: 'after' });
+		await expect(store.list({ limit: 10, after: 'not-a-cursor' })).rejects.toMatchObject({
+			field: 'after',
+		});
 		await expect(store.list({ limit: 0 })).rejects.toMatchObject({ field: 'limit' });
 		await expect(store.list({ limit: 1001 })).rejects.toMatchObject({ field: 'limit' });
 		await expect(store.list({ limit: 1.5 })).rejects.toMatchObject({ field: 'limit' });
-		await expect(store.list({ limit: 5, state: 'gone' as never })).rejects.toMatchObject({ field: 'state' });
+		await expect(store.list({ limit: 5, state: 'gone' as never })).rejects.toMatchObject({
+			field: 'state',
+		});
 	});
 });

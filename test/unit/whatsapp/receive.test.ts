@@ -13,9 +13,17 @@ import {
 	type SeenRegistry,
 } from '../../../nodes/core/whatsapp/dedupe';
 import { toMetaJson } from '../../../nodes/core/whatsapp/metaJson';
-import { answerHandshake, receiveWebhook, type ReceiveSettings } from '../../../nodes/core/whatsapp/receive';
+import {
+	answerHandshake,
+	receiveWebhook,
+	type ReceiveSettings,
+} from '../../../nodes/core/whatsapp/receive';
 import { computeSignature } from '../../../nodes/core/whatsapp/signature';
-import type { InboundMessage, StatusUpdate, WebhookEvent } from '../../../nodes/core/whatsapp/types';
+import type {
+	InboundMessage,
+	StatusUpdate,
+	WebhookEvent,
+} from '../../../nodes/core/whatsapp/types';
 
 const SECRET = 'app-secret-for-tests';
 const fixtures = join(__dirname, '../../fixtures/webhooks');
@@ -35,14 +43,48 @@ const settings = (extra: Partial<ReceiveSettings> = {}): ReceiveSettings => ({
 
 describe('answerHandshake', () => {
 	test.each([
-		{ label: 'a correct subscription', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '1158201444' }, status: 200, body: '1158201444' },
-		{ label: 'a wrong token', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' }, status: 403 },
-		{ label: 'a token that only starts the same', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'to', 'hub.challenge': '1' }, status: 403 },
-		{ label: 'another mode', query: { 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok', 'hub.challenge': '1' }, status: 403 },
+		{
+			label: 'a correct subscription',
+			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': '1158201444' },
+			status: 200,
+			body: '1158201444',
+		},
+		{
+			label: 'a wrong token',
+			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' },
+			status: 403,
+		},
+		{
+			label: 'a token that only starts the same',
+			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'to', 'hub.challenge': '1' },
+			status: 403,
+		},
+		{
+			label: 'another mode',
+			query: { 'hub.mode': 'unsubscribe', 'hub.verify_token': 'tok', 'hub.challenge': '1' },
+			status: 403,
+		},
 		{ label: 'no mode', query: { 'hub.verify_token': 'tok', 'hub.challenge': '1' }, status: 403 },
-		{ label: 'no challenge', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok' }, status: 403 },
-		{ label: 'repeated parameters (first wins)', query: { 'hub.mode': ['subscribe', 'x'], 'hub.verify_token': ['tok'], 'hub.challenge': ['42', '43'] }, status: 200, body: '42' },
-		{ label: 'a token given as an object', query: { 'hub.mode': 'subscribe', 'hub.verify_token': { a: 1 }, 'hub.challenge': '1' }, status: 403 },
+		{
+			label: 'no challenge',
+			query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok' },
+			status: 403,
+		},
+		{
+			label: 'repeated parameters (first wins)',
+			query: {
+				'hub.mode': ['subscribe', 'x'],
+				'hub.verify_token': ['tok'],
+				'hub.challenge': ['42', '43'],
+			},
+			status: 200,
+			body: '42',
+		},
+		{
+			label: 'a token given as an object',
+			query: { 'hub.mode': 'subscribe', 'hub.verify_token': { a: 1 }, 'hub.challenge': '1' },
+			status: 403,
+		},
 	])('$label → $status', ({ query, status, body }) => {
 		const answer = answerHandshake(query, 'tok');
 		expect(answer.status).toBe(status);
@@ -51,7 +93,10 @@ describe('answerHandshake', () => {
 	});
 
 	test('an empty configured token never matches, not even an empty one', () => {
-		expect(answerHandshake({ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': '1' }, '').status).toBe(403);
+		expect(
+			answerHandshake({ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': '1' }, '')
+				.status,
+		).toBe(403);
 	});
 });
 
@@ -62,12 +107,21 @@ describe('receiveWebhook', () => {
 		expect(outcome.status).toBe(200);
 		expect(outcome.events).toHaveLength(1);
 		const message = outcome.events[0] as InboundMessage;
-		expect(message).toMatchObject({ event: 'message', type: 'text', text: 'Does it come in another color?', from: { waId: '16505551234', name: 'Sheena Nelson' } });
+		expect(message).toMatchObject({
+			event: 'message',
+			type: 'text',
+			text: 'Does it come in another color?',
+			from: { waId: '16505551234', name: 'Sheena Nelson' },
+		});
 	});
 
 	test.each([
 		{ label: 'no signature', header: undefined, reason: /missing/ },
-		{ label: 'a signature with another secret', header: computeSignature(Buffer.from('{}'), 'other'), reason: /does not match/ },
+		{
+			label: 'a signature with another secret',
+			header: computeSignature(Buffer.from('{}'), 'other'),
+			reason: /does not match/,
+		},
 		{ label: 'a garbage header', header: 'md5=abc', reason: /sha256=/ },
 	])('$label → 401 and no events', async ({ header, reason }) => {
 		const { body } = signed(fixture('text-message.json'));
@@ -97,14 +151,23 @@ describe('receiveWebhook', () => {
 	});
 
 	test('a signed body over the size limit → 413', async () => {
-		const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', pad: 'x'.repeat(2048) }));
-		const outcome = await receiveWebhook(body, computeSignature(body, SECRET), settings({ maxBytes: 1024 }));
+		const body = Buffer.from(
+			JSON.stringify({ object: 'whatsapp_business_account', pad: 'x'.repeat(2048) }),
+		);
+		const outcome = await receiveWebhook(
+			body,
+			computeSignature(body, SECRET),
+			settings({ maxBytes: 1024 }),
+		);
 		expect(outcome.status).toBe(413);
 	});
 
 	test('another object (e.g. a Page webhook) → 200 and nothing to start', async () => {
 		const { body, signature } = signed({ object: 'page', entry: [] });
-		expect(await receiveWebhook(body, signature, settings())).toMatchObject({ status: 200, events: [] });
+		expect(await receiveWebhook(body, signature, settings())).toMatchObject({
+			status: 200,
+			events: [],
+		});
 	});
 
 	test('include: messages drops statuses; statuses drops messages', async () => {
@@ -173,9 +236,18 @@ describe('redelivery guard', () => {
 	test('sent, delivered and read of one message are three updates; a repeat of one is dropped', async () => {
 		const registry = new MemorySeenRegistry();
 		const at = new Date('2026-03-03T10:00:00Z');
-		const events: WebhookEvent[] = [status('w', 'sent'), status('w', 'delivered'), status('w', 'read'), status('w', 'delivered')];
+		const events: WebhookEvent[] = [
+			status('w', 'sent'),
+			status('w', 'delivered'),
+			status('w', 'read'),
+			status('w', 'delivered'),
+		];
 		const outcome = await keepUnseen(events, registry, at);
-		expect(outcome.fresh.map((e) => (e as StatusUpdate).status)).toEqual(['sent', 'delivered', 'read']);
+		expect(outcome.fresh.map((e) => (e as StatusUpdate).status)).toEqual([
+			'sent',
+			'delivered',
+			'read',
+		]);
 		expect(outcome.duplicates).toBe(1);
 	});
 
