@@ -11,6 +11,15 @@ import { DatabaseSync } from 'node:sqlite';
 import { Pool } from 'pg';
 import { openStore, type StoreConfig, type SubscriptionStore } from '../../nodes/core/store';
 
+/** `open(overrides)` of a test database: a store on its config, remembered for cleanup. */
+function opener(config: StoreConfig, stores: SubscriptionStore[]) {
+	return async (overrides: Partial<StoreConfig> = {}): Promise<SubscriptionStore> => {
+		const store = await openStore({ ...config, ...overrides } as StoreConfig);
+		stores.push(store);
+		return store;
+	};
+}
+
 export type Backend = 'sqlite' | 'postgres';
 export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
 
@@ -64,11 +73,7 @@ async function createSqliteDb(): Promise<TestDb> {
 		backend: 'sqlite',
 		config,
 		path,
-		async open(overrides = {}) {
-			const store = await openStore({ ...config, ...overrides } as StoreConfig);
-			stores.push(store);
-			return store;
-		},
+		open: opener(config, stores),
 		query,
 		tables,
 		async scan(needles) {
@@ -114,11 +119,7 @@ async function createPostgresDb(): Promise<TestDb> {
 	return {
 		backend: 'postgres',
 		config,
-		async open(overrides = {}) {
-			const store = await openStore({ ...config, ...overrides } as StoreConfig);
-			stores.push(store);
-			return store;
-		},
+		open: opener(config, stores),
 		query,
 		tables,
 		async scan(needles) {
