@@ -13,7 +13,7 @@ import { maskWaId } from '../core/store';
 import { answerHandshake, receiveWebhook, type ReceiveSettings } from '../core/whatsapp/receive';
 import type { SeenRegistry } from '../core/whatsapp/dedupe';
 import { MemorySeenRegistry } from '../core/whatsapp/dedupe';
-import { sharedStore, storeConfigFromCredential, storeCredentialTest } from '../shared/store';
+import { storeConfigFromCredential, storeCredentialTest, storeSeenRegistry } from '../shared/store';
 import { whatsAppCloudApiConnection } from '../shared/whatsAppCredentialTest';
 import { whatsUrpTriggerProperties } from './description';
 
@@ -150,11 +150,7 @@ async function registryFor(this: IWebhookFunctions): Promise<SeenRegistry | unde
 	if (mode === 'off') return undefined;
 	if (mode === 'memory') return memoryRegistry;
 	const credential: ICredentialDataDecryptedObject = await this.getCredentials('whatsUrpStore');
-	const config = storeConfigFromCredential(credential);
-	return {
-		async markSeen(key: string, at: Date) {
-			const store = await sharedStore(config);
-			return await store.markInboundSeen(key, at);
-		},
-	};
+	return storeSeenRegistry(storeConfigFromCredential(credential), (line) =>
+		this.logger.warn(`WhatsUrp Trigger: ${line}`),
+	);
 }

@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { openStore, type StoreConfig, type SubscriptionStore } from '../core/store';
+import { REDELIVERY_WINDOW_MS, type SeenRegistry } from '../core/whatsapp/dedupe';
 import {
 	describeStoreLocation,
 	storeConfigFromCredential as fromFields,
@@ -45,6 +46,34 @@ export async function sharedStore(config: StoreConfig): Promise<SubscriptionStor
 		store.catch(() => openStores.delete(key));
 	}
 	return await store;
+}
+
+/** How often (per process and store) sightings older than the redelivery window are deleted. */
+export const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+const lastPruned = new Map<string, number>();
+
+/**
+ * The trigger's redelivery guard in the store's `inbound_seen` table. Once an hour (per process) it
+ * first deletes sightings older than the redelivery window, so the table stays small; a failed prune
+ * is reported and does not stop the message.
+ */
+export function storeSeenRegistry(config: StoreConfig, warn: (line: string) => void): SeenRegistry {
+	const key = JSON.stringify(config);
+	return {
+		async markSeen(messageKey: string, at: Date): Promise<boolean> {
+			const store = await sharedStore(config);
+			const now = at.getTime();
+			if (now - (lastPruned.get(key) ?? Number.NEGATIVE_INFINITY) >= PRUNE_INTERVAL_MS) {
+				lastPruned.set(key, now);
+				try {
+					await store.pruneInboundSeen(new Date(now - REDELIVERY_WINDOW_MS));
+				} catch (error) {
+					warn(`could not prune old webhook sightings: ${(error as Error).message}`);
+				}
+			}
+			return await store.markInboundSeen(messageKey, at);
+		},
+	};
 }
 
 /** Credential test: opens the store (creating or migrating its tables) and closes it again. */
