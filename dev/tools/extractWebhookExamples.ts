@@ -12,8 +12,8 @@ import { readFileSync, readdirSync, unlinkSync, writeFileSync, mkdirSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-/** Where the spec sits relative to the repository root. */
-export const DEFAULT_SPEC_PATH = '../shared/meta-openapi/business-messaging-api_v23.0.yaml';
+/** Where the spec sits relative to the repository root (Meta's file, committed unchanged). */
+export const DEFAULT_SPEC_PATH = 'spec/meta-openapi/business-messaging-api_v23.0.yaml';
 /** Where the fixtures go. */
 export const DEFAULT_OUT_DIR = 'test/fixtures/webhooks';
 /** The webhook operation in the spec. */

@@ -12,10 +12,10 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
-/** Where the spec lives: `META_OPENAPI_SPEC`, else the shared copy next to the repository. */
+/** Where the spec lives: `META_OPENAPI_SPEC`, else the copy committed in the repository. */
 export const META_SPEC_PATH =
 	process.env.META_OPENAPI_SPEC ??
-	path.resolve(__dirname, '../../../shared/meta-openapi/business-messaging-api_v23.0.yaml');
+	path.resolve(__dirname, '../../spec/meta-openapi/business-messaging-api_v23.0.yaml');
 
 const SCHEMA_ID = 'https://whatsurp.invalid/meta-openapi-v23.json';
 const REF_PREFIX = '#/components/schemas/';

@@ -35,18 +35,21 @@ function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The spec: `options.specPath`, `META_OPENAPI_SPEC`, or `shared/meta-openapi/` in a parent folder. */
+/**
+ * The spec: `options.specPath`, `META_OPENAPI_SPEC`, or the copy committed in the repository
+ * (`spec/meta-openapi/`, found from here whether this runs from sources or from `.build/`).
+ */
 export function findSpecPath(explicit?: string): string {
 	const candidate = explicit ?? process.env.META_OPENAPI_SPEC;
 	if (candidate) return candidate;
 	let dir = __dirname;
 	for (let level = 0; level < 8; level++) {
-		const file = path.join(dir, 'shared', SPEC_FILE);
+		const file = path.join(dir, 'spec', SPEC_FILE);
 		if (existsSync(file)) return file;
 		dir = path.dirname(dir);
 	}
 	throw new Error(
-		`Meta's OpenAPI spec not found (looked for shared/${SPEC_FILE} above ${__dirname})`,
+		`Meta's OpenAPI spec not found (looked for spec/${SPEC_FILE} above ${__dirname})`,
 	);
 }
 
