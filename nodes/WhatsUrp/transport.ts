@@ -93,18 +93,18 @@ export interface SentMessage {
 	messageStatus?: string;
 }
 
+/** POST /{phone-number-id}/messages: sends and read receipts share the endpoint. */
+async function postToMessages(context: IExecuteFunctions, payload: object): Promise<RawAnswer> {
+	const { baseUrl, apiVersion, phoneNumberId } = await settings(context);
+	return await request(context, 'POST', messagesUrl(baseUrl, apiVersion, phoneNumberId), payload);
+}
+
 /** POST /{phone-number-id}/messages; a refusal comes back as the core's MetaApiError (not thrown). */
 export async function postMessage(
 	context: IExecuteFunctions,
 	payload: object,
 ): Promise<{ ok: true; sent: SentMessage } | { ok: false; error: MetaApiError }> {
-	const { baseUrl, apiVersion, phoneNumberId } = await settings(context);
-	const answer = await request(
-		context,
-		'POST',
-		messagesUrl(baseUrl, apiVersion, phoneNumberId),
-		payload,
-	);
+	const answer = await postToMessages(context, payload);
 	const result = interpretSendResponse(answer.statusCode, answer.body);
 	if (!result.ok) return result;
 	const sent: SentMessage = { messageId: result.messageId };
@@ -118,13 +118,7 @@ export async function postReadReceipt(
 	context: IExecuteFunctions,
 	payload: object,
 ): Promise<{ ok: true } | { ok: false; error: MetaApiError }> {
-	const { baseUrl, apiVersion, phoneNumberId } = await settings(context);
-	const answer = await request(
-		context,
-		'POST',
-		messagesUrl(baseUrl, apiVersion, phoneNumberId),
-		payload,
-	);
+	const answer = await postToMessages(context, payload);
 	return interpretSuccessResponse(answer.statusCode, answer.body);
 }
 

@@ -10,6 +10,7 @@ import {
 
 import { CalendarInputError, parseInstant } from '../core/calendar';
 import {
+	listNamesFromText,
 	StoreError,
 	StoreInputError,
 	type ChangeContext,
@@ -224,10 +225,7 @@ function citizen(context: IExecuteFunctions, itemIndex: number): CitizenIdentity
 }
 
 function lists(context: IExecuteFunctions, itemIndex: number, required: boolean): string[] {
-	const named = text(context, 'lists', itemIndex)
-		.split(',')
-		.map((list) => list.trim().replace(/^#+/, '').toUpperCase())
-		.filter((list) => list !== '');
+	const named = listNamesFromText(text(context, 'lists', itemIndex));
 	if (required && named.length === 0) {
 		throw new NodeOperationError(context.getNode(), 'No list to subscribe to', {
 			itemIndex,
@@ -235,7 +233,7 @@ function lists(context: IExecuteFunctions, itemIndex: number, required: boolean)
 				'Set "Lists" (comma-separated, e.g. EMERGENZE,PUBBLICAUTILITA); the default reads them from the WhatsUrp Command node.',
 		});
 	}
-	return [...new Set(named)];
+	return named;
 }
 
 function time(context: IExecuteFunctions, itemIndex: number, field: string, value: unknown): Date {
@@ -276,7 +274,7 @@ function filters(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): { list?: string; state?: SubscriptionState } {
-	const list = text(context, 'filterList', itemIndex).replace(/^#+/, '').toUpperCase();
+	const [list] = listNamesFromText(text(context, 'filterList', itemIndex));
 	const state = text(context, 'filterState', itemIndex) as SubscriptionState | 'any' | '';
 	return { ...(list ? { list } : {}), ...(state && state !== 'any' ? { state } : {}) };
 }

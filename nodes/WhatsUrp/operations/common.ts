@@ -9,7 +9,7 @@ import type {
 import type { MetaApiError } from '../../core/whatsapp/errors';
 import {
 	buildTemplateMessage,
-	type RecipientInput,
+	type Recipient,
 	type TemplateButtonParameter,
 	type TemplateHeaderParameter,
 } from '../../core/whatsapp/messages';
@@ -41,14 +41,6 @@ export function forOperations(
 			show: { ...property.displayOptions?.show, operation: operations },
 		},
 	}));
-}
-
-/** A business-scoped user id (BSUID) looks like `IT.1502576394655843`; anything else is a phone number. */
-const BSUID = /^[A-Z]{2}(\.[A-Za-z0-9]+)+$/;
-
-export function recipientFrom(value: unknown): RecipientInput {
-	const text = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
-	return BSUID.test(text) ? { userId: text } : text;
 }
 
 export const recipientProperty: INodeProperties = {
@@ -226,14 +218,11 @@ export const windowFallbackProperties: INodeProperties[] = [
 export function sentItem(
 	operation: Operation,
 	sent: SentMessage,
-	recipient: RecipientInput,
+	recipient: Recipient,
 	itemIndex: number,
 	extra: IDataObject = {},
 ): INodeExecutionData {
-	const to =
-		typeof recipient === 'string'
-			? { to: recipient }
-			: { to: recipient.waId ?? recipient.userId ?? '' };
+	const to = { to: recipient.waId || recipient.userId || '' };
 	return {
 		json: { operation, ...to, ...sent, ...extra },
 		pairedItem: { item: itemIndex },
@@ -248,7 +237,7 @@ export async function sendWithWindowFallback(
 	context: IExecuteFunctions,
 	operation: Operation,
 	itemIndex: number,
-	recipient: RecipientInput,
+	recipient: Recipient,
 	payload: object,
 ): Promise<INodeExecutionData> {
 	const first = await postMessage(context, payload);

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildButtonsMessage } from '../../core/whatsapp/messages';
+import { buildButtonsMessage, parseRecipient } from '../../core/whatsapp/messages';
 import {
 	forOperations,
-	recipientFrom,
 	recipientProperty,
 	interactiveOptionsProperty,
 	readInteractiveOptions,
@@ -67,7 +66,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
+	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const buttons = this.getNodeParameter('buttons', itemIndex, {}) as {
 		button?: Array<{ id?: string; title?: string }>;
 	};

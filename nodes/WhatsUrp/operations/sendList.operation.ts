@@ -5,10 +5,9 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { buildListMessage, type ListSection } from '../../core/whatsapp/messages';
+import { buildListMessage, parseRecipient, type ListSection } from '../../core/whatsapp/messages';
 import {
 	forOperations,
-	recipientFrom,
 	recipientProperty,
 	interactiveOptionsProperty,
 	readInteractiveOptions,
@@ -75,7 +74,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
+	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const payload = buildListMessage(recipient, {
 		body: this.getNodeParameter('listBody', itemIndex) as string,
 		buttonText: this.getNodeParameter('listButtonText', itemIndex) as string,

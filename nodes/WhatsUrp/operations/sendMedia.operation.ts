@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildMediaMessage } from '../../core/whatsapp/messages';
+import { buildMediaMessage, parseRecipient } from '../../core/whatsapp/messages';
 import {
 	forOperations,
-	recipientFrom,
 	recipientProperty,
 	replyToOption,
 	sendWithWindowFallback,
@@ -87,7 +86,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
+	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const kind = this.getNodeParameter('mediaType', itemIndex) as 'image' | 'document';
 	const source = this.getNodeParameter('mediaSource', itemIndex) as 'link' | 'id';
 	const options = this.getNodeParameter('mediaOptions', itemIndex, {}) as {

@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildTemplateMessage } from '../../core/whatsapp/messages';
+import { buildTemplateMessage, parseRecipient } from '../../core/whatsapp/messages';
 import { postMessage, toNodeApiError } from '../transport';
 import {
 	forOperations,
 	readBodyParameters,
 	readButtonParameters,
 	readHeaderParameters,
-	recipientFrom,
 	recipientProperty,
 	sentItem,
 	templateParameterProperties,
@@ -108,7 +107,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
+	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const payload = buildTemplateMessage(recipient, {
 		name: this.getNodeParameter('templateName', itemIndex) as string,
 		language: this.getNodeParameter('templateLanguage', itemIndex, 'it') as string,

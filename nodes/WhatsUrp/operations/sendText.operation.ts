@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildTextMessage } from '../../core/whatsapp/messages';
+import { buildTextMessage, parseRecipient } from '../../core/whatsapp/messages';
 import {
 	forOperations,
-	recipientFrom,
 	recipientProperty,
 	replyToOption,
 	sendWithWindowFallback,
@@ -50,7 +49,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
-	const recipient = recipientFrom(this.getNodeParameter('to', itemIndex));
+	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const options = this.getNodeParameter('textOptions', itemIndex, {}) as {
 		previewUrl?: boolean;
 		replyTo?: string;

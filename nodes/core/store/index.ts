@@ -12,6 +12,7 @@ export type * from './types';
 export { StoreError, StoreInputError } from './errors';
 export {
 	citizenKey,
+	listNamesFromText,
 	maskWaId,
 	MAX_LIST_NAME_LENGTH,
 	MAX_LISTS_PER_CALL,

@@ -105,6 +105,18 @@ export function maskWaId(waId: string | null | undefined): string {
 }
 
 /** One list name: trimmed, 1–64 code points, no control characters. Case is kept as given. */
+/**
+ * List names as staff or an expression give them in one text: comma-separated, with or without `#`,
+ * any case (`#emergenze, PUBBLICAUTILITA`) → canonical upper-case names, without repeats.
+ */
+export function listNamesFromText(text: string): string[] {
+	const names = text
+		.split(',')
+		.map((list) => list.trim().replace(/^#+/, '').trim().toUpperCase())
+		.filter((list) => list !== '');
+	return [...new Set(names)];
+}
+
 export function normaliseListName(list: unknown, field = 'lists'): string {
 	if (typeof list !== 'string') throw new StoreInputError(field, 'list names must be strings');
 	const trimmed = list.trim();

@@ -452,6 +452,18 @@ export function normalizeWaId(value: unknown): string {
 	return digits;
 }
 
+/** A business-scoped user id (BSUID): a country code, a dot and alphanumerics (`IT.1502576394655843`). */
+const BSUID = /^[A-Z]{2}(\.[A-Za-z0-9]+)+$/;
+
+/**
+ * What staff type (or an expression gives) in a "Recipient" field: a BSUID is a user id, anything
+ * else a phone number (validated when the message is built).
+ */
+export function parseRecipient(value: unknown): Recipient {
+	const text = typeof value === 'string' ? value.trim() : String(value ?? '').trim();
+	return BSUID.test(text) ? { userId: text } : { waId: text };
+}
+
 /** `{ to }` for a phone number (preferred when both are known), `{ recipient }` for a BSUID only. */
 export function recipientFields(to: RecipientInput): RecipientFields {
 	if (typeof to === 'string') return { to: normalizeWaId(to) };

@@ -20,6 +20,7 @@ import {
 	type MediaMessageOptions,
 	type RecipientInput,
 	type TemplateMessageOptions,
+	parseRecipient,
 } from '../../../nodes/core/whatsapp/messages';
 import { validateOutgoingMessage } from '../../helpers/metaSchema';
 
@@ -101,6 +102,19 @@ describe('recipients', () => {
 		expect(validationError(() => normalizeWaId('0039 333 1234567')).hintIt).toBe(
 			'Il numero del destinatario ("0039 333 1234567") deve iniziare con il prefisso internazionale senza 00 (per l\'Italia 39, es. 393331234567).',
 		);
+	});
+
+	test.each([
+		['IT.1502576394655843', { userId: 'IT.1502576394655843' }],
+		['  US.ENT.11815799212886844830 ', { userId: 'US.ENT.11815799212886844830' }],
+		['393331234567', { waId: '393331234567' }],
+		['+39 333 123 4567', { waId: '+39 333 123 4567' }],
+		['it.150', { waId: 'it.150' }],
+		['IT.', { waId: 'IT.' }],
+		[393331234567, { waId: '393331234567' }],
+		[undefined, { waId: '' }],
+	])('parseRecipient(%p) → %p', (value, expected) => {
+		expect(parseRecipient(value)).toEqual(expected);
 	});
 
 	test('a BSUID-only recipient gets `recipient` and no `to`', () => {
