@@ -164,3 +164,21 @@ export function at(minutes: number): Date {
 export function wa(minutes: number, messageId?: string, policyVersion = 'v1') {
 	return { at: at(minutes), channel: 'whatsapp', messageId, policyVersion };
 }
+
+/**
+ * A fresh database and store for every test of a `describe.each(BACKENDS)` block, dropped after it:
+ * `use` receives them before each test.
+ */
+export function freshStoreEachTest(
+	backend: Backend,
+	use: (db: TestDb, store: SubscriptionStore) => void,
+): void {
+	let db: TestDb | undefined;
+	beforeEach(async () => {
+		db = await createTestDb(backend);
+		use(db, await db.open());
+	});
+	afterEach(async () => {
+		await db?.cleanup();
+	});
+}

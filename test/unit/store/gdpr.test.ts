@@ -1,7 +1,7 @@
 /** GDPR: export (access) and erase (art. 17) with a scan of every column of every table — both backends. */
 import { readFileSync } from 'node:fs';
 import type { SubscriptionStore } from '../../../nodes/core/store';
-import { at, BACKENDS, createTestDb, wa, type TestDb } from '../../helpers/storeFixtures';
+import { at, BACKENDS, freshStoreEachTest, wa, type TestDb } from '../../helpers/storeFixtures';
 
 const WA_ID = '393471234509';
 const USER_ID = 'IT.8812345678901';
@@ -12,12 +12,9 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 	let db: TestDb;
 	let store: SubscriptionStore;
 
-	beforeEach(async () => {
-		db = await createTestDb(backend);
-		store = await db.open();
-	});
-	afterEach(async () => {
-		await db.cleanup();
+	freshStoreEachTest(backend, (fresh, opened) => {
+		db = fresh;
+		store = opened;
 	});
 
 	async function history() {

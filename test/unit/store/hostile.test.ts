@@ -1,6 +1,6 @@
 /** Hostile and odd inputs: SQL-looking text, huge names, emoji, empty ids, bad contexts — both backends. */
 import { StoreInputError, type SubscriptionStore } from '../../../nodes/core/store';
-import { BACKENDS, createTestDb, wa, type TestDb } from '../../helpers/storeFixtures';
+import { BACKENDS, freshStoreEachTest, wa, type TestDb } from '../../helpers/storeFixtures';
 
 const DROP = "'; DROP TABLE subscriber;--";
 
@@ -8,12 +8,9 @@ describe.each(BACKENDS)('hostile inputs (%s)', (backend) => {
 	let db: TestDb;
 	let store: SubscriptionStore;
 
-	beforeEach(async () => {
-		db = await createTestDb(backend);
-		store = await db.open();
-	});
-	afterEach(async () => {
-		await db.cleanup();
+	freshStoreEachTest(backend, (fresh, opened) => {
+		db = fresh;
+		store = opened;
 	});
 
 	test('SQL-looking names and lists are stored as text and break nothing', async () => {

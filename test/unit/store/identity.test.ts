@@ -5,7 +5,7 @@ import {
 	StoreInputError,
 	type SubscriptionStore,
 } from '../../../nodes/core/store';
-import { BACKENDS, createTestDb, wa, type TestDb } from '../../helpers/storeFixtures';
+import { BACKENDS, freshStoreEachTest, wa, type TestDb } from '../../helpers/storeFixtures';
 
 describe('citizenKey and maskWaId', () => {
 	test('wa: when the WhatsApp id is known, else user:', () => {
@@ -42,12 +42,9 @@ describe.each(BACKENDS)('citizen identity (%s)', (backend) => {
 	let db: TestDb;
 	let store: SubscriptionStore;
 
-	beforeEach(async () => {
-		db = await createTestDb(backend);
-		store = await db.open();
-	});
-	afterEach(async () => {
-		await db.cleanup();
+	freshStoreEachTest(backend, (fresh, opened) => {
+		db = fresh;
+		store = opened;
 	});
 
 	test('a wa: record and a user: record are joined when a message brings both ids', async () => {

@@ -5,7 +5,7 @@ import {
 	type SubscriberRecord,
 	type SubscriptionStore,
 } from '../../../nodes/core/store';
-import { at, BACKENDS, createTestDb, wa, type TestDb } from '../../helpers/storeFixtures';
+import { at, BACKENDS, freshStoreEachTest, wa, type TestDb } from '../../helpers/storeFixtures';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const mario = { waId: '393331234567', name: 'Mario Rossi' };
@@ -18,12 +18,9 @@ describe.each(BACKENDS)('subscription lifecycle (%s)', (backend) => {
 	let db: TestDb;
 	let store: SubscriptionStore;
 
-	beforeEach(async () => {
-		db = await createTestDb(backend);
-		store = await db.open();
-	});
-	afterEach(async () => {
-		await db.cleanup();
+	freshStoreEachTest(backend, (fresh, opened) => {
+		db = fresh;
+		store = opened;
 	});
 
 	async function auditOf(subject: string) {
