@@ -145,6 +145,15 @@ describe('WhatsApp channel on a real n8n', () => {
 		expect(await executionCount()).toBe(before);
 	});
 
+	test("a signed body that is not JSON: n8n's own parser answers 422, nothing starts (as the README says)", async () => {
+		const before = await executionCount();
+		const delivery = await simulator.sendRawWebhook(
+			'{"object":"whatsapp_business_account","entry":[',
+		);
+		expect(delivery.status).toBe(422);
+		expect(await executionCount()).toBe(before);
+	});
+
 	test('the same message delivered twice is processed once', async () => {
 		const replies = () => simulator.outbound({ to: '393330000777' }).length;
 		const reply = await writeAndAwaitReply({
@@ -185,6 +194,34 @@ describe('WhatsApp channel on a real n8n', () => {
 		expect(bad.status).toBe('Error');
 		expect(bad.message).toMatch(/190/);
 		expect(bad.message).toMatch(/Invalid OAuth access token/);
+	});
+});
+
+describe("The sandbox's chat page path", () => {
+	test('what the chat page posts reaches the workflow, and its conversation view shows the reply', async () => {
+		const page = await fetch(simulator.chatUrl);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain('/_sim/citizen-sends');
+		// exactly what the page's script sends when a person types and presses Invia
+		const sent = await fetch(`${simulator.baseUrl}/_sim/citizen-sends`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({
+				from: { waId: '393480000123', name: 'Paolo' },
+				type: 'text',
+				text: 'Salve',
+			}),
+		});
+		expect(((await sent.json()) as { status: number }).status).toBe(200);
+		let messages: Array<{ direction: string; payload: { text?: { body?: string } } }> = [];
+		for (let attempt = 0; attempt < 80 && !messages.some((m) => m.direction === 'out'); attempt++) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			const view = await fetch(`${simulator.baseUrl}/_sim/conversations/393480000123`);
+			messages = ((await view.json()) as { messages: typeof messages }).messages;
+		}
+		const reply = messages.find((m) => m.direction === 'out');
+		if (!reply) failWithLogs('The conversation view shows no reply within 20 s');
+		expect(reply.payload.text?.body).toContain("L'URP del Comune di Rimini ti risponderà");
 	});
 });
 
