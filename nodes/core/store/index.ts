@@ -17,6 +17,7 @@ export {
 	MAX_LIST_NAME_LENGTH,
 	MAX_LISTS_PER_CALL,
 	MAX_DISPLAY_NAME_LENGTH,
+	normaliseListName,
 } from './keys';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
 export {

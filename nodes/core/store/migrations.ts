@@ -71,8 +71,50 @@ const subscriptionsV1: Migration = {
 	],
 };
 
+/**
+ * Version 2: the broadcast ledger (DESIGN §6). One `broadcast` row per broadcast id (its list, the hash
+ * of its message, its run state and heartbeat) and one `broadcast_delivery` row per recipient, written
+ * before the request (`sending`) and after it (`sent` + wamid, `retry`, `failed` + code), so a re-run
+ * with the same id skips everyone already reached.
+ */
+const broadcastsV2: Migration = {
+	version: 2,
+	name: 'broadcasts',
+	statements: (d) => [
+		`CREATE TABLE broadcast (
+			id ${d.key} PRIMARY KEY,
+			list ${d.key} NOT NULL,
+			message_hash TEXT NOT NULL,
+			message ${d.json} NOT NULL,
+			state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'aborted')),
+			abort_reason TEXT,
+			runs INTEGER NOT NULL,
+			run_token TEXT NOT NULL,
+			created_at ${d.timestamp} NOT NULL,
+			started_at ${d.timestamp} NOT NULL,
+			heartbeat_at ${d.timestamp} NOT NULL,
+			finished_at ${d.timestamp}
+		)`,
+		`CREATE TABLE broadcast_delivery (
+			broadcast_id ${d.key} NOT NULL REFERENCES broadcast (id) ON DELETE CASCADE,
+			recipient_key ${d.key} NOT NULL,
+			state TEXT NOT NULL CHECK (state IN
+				('sending', 'retry', 'sent', 'delivered', 'read', 'failed', 'unsubscribed', 'uncertain')),
+			wamid TEXT,
+			error_code INTEGER,
+			attempts INTEGER NOT NULL,
+			crash_resends INTEGER NOT NULL,
+			updated_at ${d.timestamp} NOT NULL,
+			PRIMARY KEY (broadcast_id, recipient_key)
+		)`,
+		'CREATE UNIQUE INDEX broadcast_delivery_wamid_uq ON broadcast_delivery (wamid) WHERE wamid IS NOT NULL',
+		'CREATE INDEX broadcast_delivery_state_idx ON broadcast_delivery (broadcast_id, state)',
+		'CREATE INDEX broadcast_delivery_recipient_idx ON broadcast_delivery (recipient_key)',
+	],
+};
+
 /** Every migration, in version order. */
-export const MIGRATIONS: readonly Migration[] = [subscriptionsV1];
+export const MIGRATIONS: readonly Migration[] = [subscriptionsV1, broadcastsV2];
 
 /** The schema version this code writes and reads: the last migration's. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

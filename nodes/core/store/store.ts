@@ -8,6 +8,7 @@
  * serialised; the ordering rule (message time, `command_at`) and message-id idempotence are decided
  * under that lock and backed by the database (a conditional upsert, a unique partial index).
  */
+import { BroadcastLedger } from '../broadcast/ledger';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -138,6 +139,8 @@ export interface SubscriptionStore {
 	markInboundSeen(messageId: string, at: Date): Promise<boolean>;
 	/** Deletes dedupe entries seen before `olderThan`; returns how many. */
 	pruneInboundSeen(olderThan: Date): Promise<number>;
+	/** The broadcast ledger on the same database (DESIGN §6). */
+	readonly broadcasts: BroadcastLedger;
 	/** Closes the connection(s). Further calls fail with StoreError. */
 	close(): Promise<void>;
 }
@@ -674,12 +677,14 @@ function pageSize(limit: unknown): number {
 /** The SubscriptionStore over an Engine (SQLite or PostgreSQL). */
 export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly backend: 'sqlite' | 'postgres';
+	readonly broadcasts: BroadcastLedger;
 
 	constructor(
 		private readonly engine: Engine,
 		private readonly pepper: string,
 	) {
 		this.backend = engine.backend;
+		this.broadcasts = new BroadcastLedger(engine);
 	}
 
 	async requestSubscription(
@@ -901,6 +906,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 			const placeholders = subjects.map((_, i) => `$${i + 2}`).join(', ');
 			const anonymised = yield* sql(
 				`UPDATE audit_event SET subject = $1 WHERE subject IN (${placeholders})`,
+				anonymousId,
+				...subjects,
+			);
+			// The broadcast ledger keeps the delivery facts, no longer tied to the citizen.
+			yield* sql(
+				`UPDATE broadcast_delivery SET recipient_key = $1 WHERE recipient_key IN (${placeholders})`,
 				anonymousId,
 				...subjects,
 			);

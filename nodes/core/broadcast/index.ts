@@ -1,0 +1,43 @@
+/**
+ * List broadcasts (DESIGN §4 whatsUrpBroadcast, §6): the ledger on the store's database, the pacing
+ * rules and the engine. Pure TypeScript, no n8n import.
+ */
+export type * from './types';
+export { DELIVERY_STATES, FINAL_DELIVERY_STATES, REACHED_DELIVERY_STATES } from './types';
+export {
+	BroadcastError,
+	BroadcastLedger,
+	DEFAULT_STALE_AFTER_MS,
+	MAX_BROADCAST_ID_LENGTH,
+	normaliseBroadcastId,
+	type BeginResult,
+	type BroadcastErrorCode,
+} from './ledger';
+export {
+	AdaptiveRate,
+	backoffMs,
+	DEFAULT_RATE,
+	defaultConcurrency,
+	MAX_RATE,
+	TokenBucket,
+	validRate,
+} from './pacing';
+export {
+	decideAnswer,
+	INVALID_REQUEST_ABORT_AFTER,
+	messageHash,
+	PAIR_RATE_RETRY_MS,
+	previewBroadcast,
+	realClock,
+	runBroadcast,
+	THROTTLE_RETRY_MS,
+	type AnswerAction,
+	type BroadcastMessage,
+	type BroadcastPreview,
+	type BroadcastProgress,
+	type BroadcastSummary,
+	type Clock,
+	type RunBroadcastOptions,
+	type SendAnswer,
+	type Transport,
+} from './engine';
