@@ -16,6 +16,12 @@ import {
 	DEFAULT_SIMULATOR_PORT,
 } from './simulators/cloudApi/sandboxService';
 import {
+	DEFAULT_MAILBOX_PAGE_PORT,
+	DEFAULT_SMTP_PORT,
+	mailboxSandboxService,
+} from './simulators/mailbox/sandboxService';
+import { DEFAULT_OPEN311_PORT, open311SandboxService } from './simulators/open311/sandboxService';
+import {
 	assertPortFree,
 	DEFAULT_PORT,
 	CredentialSpec,
@@ -46,11 +52,21 @@ export interface SandboxService {
 /** Simulators, started in this order before n8n and stopped in reverse order after it. */
 const services: SandboxService[] = [
 	cloudApiSandboxService(Number(process.env.WHATSURP_SIMULATOR_PORT ?? DEFAULT_SIMULATOR_PORT)),
+	open311SandboxService(Number(process.env.WHATSURP_OPEN311_PORT ?? DEFAULT_OPEN311_PORT)),
+	mailboxSandboxService(
+		Number(process.env.WHATSURP_SMTP_PORT ?? DEFAULT_SMTP_PORT),
+		Number(process.env.WHATSURP_MAILBOX_PORT ?? DEFAULT_MAILBOX_PAGE_PORT),
+	),
 ];
+
+/** Login of the broadcast form in the sandbox (printed in the banner). */
+const SANDBOX_FORM_LOGIN = { user: 'urp', password: 'sandbox-avvisi' };
 
 /** Credentials every sandbox gets, whatever the simulators: the subscription store in n8n's user folder. */
 const SANDBOX_CREDENTIALS: CredentialSpec[] = [
 	{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
+	// who may open the staff's broadcast form (workflows/broadcast.json); a throwaway sandbox password
+	{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: SANDBOX_FORM_LOGIN },
 ];
 
 /** Body sent in the printed curl line of a POST webhook, unless the workflow pins sample data for it. */
@@ -139,7 +155,7 @@ async function syncWorkflows(n8n: N8nInstance, stateDir: string, files: Workflow
 		const live = await publicApi<LiveWorkflow>(n8n, `/workflows/${id}`);
 		if (live.active) {
 			for (const hook of webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })) {
-				await n8n.waitForWebhook(hook.path, hook.method);
+				await n8n.waitForWebhook(hook.path, hook.method, undefined, hook.prefix);
 			}
 		} else {
 			note += ' (not published)';
@@ -158,8 +174,9 @@ function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): str
 	if (!live.active) return [];
 	return (
 		webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })
-			// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl
-			.filter(({ nodeType }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger')
+			// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl; forms are
+			// opened in a browser (the banner prints their address)
+			.filter(({ nodeType, prefix }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger' && prefix !== 'form')
 			.map(({ path, method, nodeName }) => {
 				const url = `${baseUrl}/webhook/${path}`;
 				if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
@@ -251,6 +268,9 @@ async function main(): Promise<number> {
 			for (const curl of curlLines(n8n.baseUrl, live, file)) lines.push(`      ${curl}`);
 		}
 		if (serviceLines.length > 0) lines.push('', ...serviceLines);
+		lines.push(
+			`Avvisi:    form at ${n8n.baseUrl}/form/avviso-whatsapp (login ${SANDBOX_FORM_LOGIN.user} / ${SANDBOX_FORM_LOGIN.password})`,
+		);
 		lines.push(
 			'',
 			`Data kept in .state/sandbox/ (n8n log: .state/sandbox/n8n.log). Ctrl-C stops n8n.`,

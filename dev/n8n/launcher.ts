@@ -119,9 +119,18 @@ export interface N8nInstance {
 	/** Imports (or updates, matched by name) a workflow and publishes it unless activate is false; returns its id. */
 	importWorkflow(workflow: object, activate?: boolean): Promise<string>;
 	/** Waits until the production webhook is registered (a CORS preflight answers 204 for the method; nothing is executed). */
-	waitForWebhook(path: string, method?: string, timeoutMs?: number): Promise<void>;
+	waitForWebhook(
+		path: string,
+		method?: string,
+		timeoutMs?: number,
+		prefix?: 'webhook' | 'form',
+	): Promise<void>;
 	/** n8n's stdout+stderr so far (for test failure messages). */
 	logs(): string;
+	/** The n8n process id (benchmarks read its memory; fault tests kill it). */
+	pid: number;
+	/** SIGKILL to n8n's process group at once: a crash, for fault tests. */
+	kill(): Promise<void>;
 	/** SIGTERM, then SIGKILL after a grace period; idempotent. */
 	stop(): Promise<void>;
 	/** Settles when the n8n process has ended, with how ("code 0", "signal SIGTERM", …). */
@@ -729,8 +738,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			path: string,
 			method = 'GET',
 			timeoutMs = 30_000,
+			prefix: 'webhook' | 'form' = 'webhook',
 		): Promise<void> => {
-			const url = `${baseUrl}/webhook/${path.replace(/^\/+/, '')}`;
+			const url = `${baseUrl}/${prefix}/${path.replace(/^\/+/, '')}`;
 			const until = Date.now() + timeoutMs;
 			let last = '';
 			for (;;) {
@@ -800,7 +810,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			);
 		}
 		for (const workflow of options.workflows ?? []) {
-			for (const hook of webhookEndpoints(workflow)) await waitForWebhook(hook.path, hook.method);
+			for (const hook of webhookEndpoints(workflow))
+				await waitForWebhook(hook.path, hook.method, undefined, hook.prefix);
 		}
 		const published = workflowIds.length > 0 ? `, ${workflowIds.length} workflow(s) published` : '';
 		log(
@@ -817,6 +828,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			importWorkflow,
 			waitForWebhook,
 			logs,
+			pid: child.pid ?? -1,
+			kill: async () => {
+				killGroup('SIGKILL');
+				await exited;
+				await stop();
+			},
 			stop,
 			exited: exited.then(() => exitInfo ?? 'unknown'),
 		};
@@ -846,12 +863,16 @@ function credentialsByName(node: unknown): unknown {
 }
 
 export interface WebhookEndpoint {
-	/** Path after /webhook/ */
+	/** Path after /webhook/ (or /form/ for a Form Trigger) */
 	path: string;
 	method: string;
 	nodeName: string;
 	nodeType: string;
+	/** `webhook` (default) or `form`: the URL is <base>/<prefix>/<path> */
+	prefix?: 'webhook' | 'form';
 }
+
+const FORM_TRIGGER_TYPE = 'n8n-nodes-base.formTrigger';
 
 /** The production webhooks a workflow registers when published (enabled Webhook nodes). */
 export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
@@ -877,6 +898,22 @@ export function webhookEndpoints(workflow: object): WebhookEndpoint[] {
 					method,
 					nodeName: node.name ?? '',
 					nodeType: WHATSURP_TRIGGER_TYPE,
+				});
+			continue;
+		}
+		// an n8n Form Trigger: its form on /form/<options.path, path or webhookId>
+		if (node.type === FORM_TRIGGER_TYPE && !node.disabled) {
+			const options = (node.parameters as { options?: { path?: unknown } } | undefined)?.options;
+			const path = [node.parameters?.path, options?.path, node.webhookId].find(
+				(candidate): candidate is string => typeof candidate === 'string' && candidate !== '',
+			);
+			if (path !== undefined)
+				endpoints.push({
+					path: path.replace(/^\/+/, ''),
+					method: 'POST',
+					nodeName: node.name ?? '',
+					nodeType: FORM_TRIGGER_TYPE,
+					prefix: 'form',
 				});
 			continue;
 		}
