@@ -34,6 +34,7 @@ import { broadcastProperties } from './description';
 const CLOUD_API = 'whatsAppCloudApi';
 
 /** Paced, resumable, opt-out-safe sending of one message to every subscriber of an alert list. */
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- a message to every subscriber of a list is not something an AI agent should decide to send
 export class WhatsUrpBroadcast implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'WhatsUrp Broadcast',
@@ -47,8 +48,6 @@ export class WhatsUrpBroadcast implements INodeType {
 		defaults: { name: 'WhatsUrp Broadcast' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// A message to every subscriber of a list is not something an AI agent should decide to send.
-		usableAsTool: false,
 		credentials: [
 			{
 				name: CLOUD_API,
