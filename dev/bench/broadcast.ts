@@ -87,11 +87,16 @@ function postJson(url: string, body: unknown): Promise<{ status: number; text: s
 		const data = Buffer.from(JSON.stringify(body));
 		const req = request(
 			url,
-			{ method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length } },
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': data.length },
+			},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+				);
 			},
 		);
 		req.setTimeout(0);
@@ -146,7 +151,8 @@ async function measure(
 	);
 	const outbound = await simulatorGet<Array<{ to?: string }>>(simulator, '/_sim/outbound');
 	const distinct = new Set(outbound.map((m) => m.to)).size;
-	if (answer.status !== 200) throw new Error(`${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
+	if (answer.status !== 200)
+		throw new Error(`${path} answered ${answer.status}: ${answer.text.slice(0, 500)}`);
 	return {
 		wallS,
 		accepted: stats.accepted,
@@ -186,14 +192,21 @@ async function measureEngineAlone(
 		message: {
 			description: { template: 'avviso_emergenza' },
 			build: (recipient) =>
-				buildTemplateMessage(recipient, { name: 'avviso_emergenza', language: 'it', bodyParameters: ['Prova di carico'] }),
+				buildTemplateMessage(recipient, {
+					name: 'avviso_emergenza',
+					language: 'it',
+					bodyParameters: ['Prova di carico'],
+				}),
 		},
 	});
 	const wallS = Number(process.hrtime.bigint() - started) / 1e9;
 	clearInterval(sampler);
 	transport.close();
 	await store.close();
-	const stats = await simulatorGet<{ accepted: number; rejectedByCode: Record<string, number> }>(simulator, '/_sim/stats');
+	const stats = await simulatorGet<{ accepted: number; rejectedByCode: Record<string, number> }>(
+		simulator,
+		'/_sim/stats',
+	);
 	return {
 		wallS,
 		accepted: stats.accepted,
@@ -215,7 +228,12 @@ function broadcastWorkflow(): object {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: 'b6a1f7c2-0000-4000-8000-000000000001',
-				parameters: { httpMethod: 'POST', path: 'bench-broadcast', responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: 'bench-broadcast',
+					responseMode: 'lastNode',
+					options: {},
+				},
 			},
 			{
 				id: 'b2',
@@ -257,7 +275,12 @@ function httpRequestWorkflow(): object {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId: 'b6a1f7c2-0000-4000-8000-000000000002',
-				parameters: { httpMethod: 'POST', path: 'bench-http', responseMode: 'lastNode', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: 'bench-http',
+					responseMode: 'lastNode',
+					options: {},
+				},
 			},
 			{
 				id: 'h2',
@@ -324,7 +347,14 @@ async function attempt(run: () => Promise<Measure>): Promise<Measure> {
 	} catch (error) {
 		const message = (error as Error).message.replace(/\s+/g, ' ').slice(0, 120);
 		console.error(`run failed: ${message}`);
-		return { wallS: Number.NaN, accepted: 0, throttled: 0, duplicates: 0, peakExtraMb: Number.NaN, response: `{"error":${JSON.stringify(message)}}` };
+		return {
+			wallS: Number.NaN,
+			accepted: 0,
+			throttled: 0,
+			duplicates: 0,
+			peakExtraMb: Number.NaN,
+			response: `{"error":${JSON.stringify(message)}}`,
+		};
 	}
 }
 
@@ -350,8 +380,16 @@ async function main(): Promise<void> {
 		port: PORT,
 		fresh: true,
 		credentials: [
-			{ name: 'WhatsApp URP', type: 'whatsAppCloudApi', data: { ...ACCOUNT, businessAccountId: '', baseUrl: first.baseUrl } },
-			{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: storePath } },
+			{
+				name: 'WhatsApp URP',
+				type: 'whatsAppCloudApi',
+				data: { ...ACCOUNT, businessAccountId: '', baseUrl: first.baseUrl },
+			},
+			{
+				name: 'Archivio iscrizioni',
+				type: 'whatsUrpStore',
+				data: { backend: 'sqlite', path: storePath },
+			},
 		],
 		workflows: [broadcastWorkflow(), httpRequestWorkflow()],
 		env: { EXECUTIONS_DATA_PRUNE: 'true' },
@@ -367,7 +405,12 @@ async function main(): Promise<void> {
 			lists[size] = list;
 			for (let i = 0; i < size; i++) {
 				await store.importSubscriber(
-					{ citizen: { waId: `39${String(size).length}${String(i).padStart(9, '0')}` }, lists: [list], consentAt: CONSENT, policyVersion: 'v1' },
+					{
+						citizen: { waId: `39${String(size).length}${String(i).padStart(9, '0')}` },
+						lists: [list],
+						consentAt: CONSENT,
+						policyVersion: 'v1',
+					},
 					{ at: CONSENT, channel: 'import' },
 				);
 			}
@@ -385,15 +428,32 @@ async function main(): Promise<void> {
 			const url = `${simulator.baseUrl}/${ACCOUNT.apiVersion}/${ACCOUNT.phoneNumberId}/messages`;
 			try {
 				for (const size of SIZES) {
-					const m = await attempt(() => measure(n8n, simulator, 'bench-broadcast', { id: `bench-${rate}-${size}-${Date.now()}`, list: lists[size], rate }));
-					const summary = JSON.parse(m.response) as { achievedRate?: number; thisRun?: { throttled?: number } };
-					rows.push({ recipe: 'WhatsUrp Broadcast', size, rate, setting: `auto (node says ${summary.achievedRate}/s)`, m });
+					const m = await attempt(() =>
+						measure(n8n, simulator, 'bench-broadcast', {
+							id: `bench-${rate}-${size}-${Date.now()}`,
+							list: lists[size],
+							rate,
+						}),
+					);
+					const summary = JSON.parse(m.response) as {
+						achievedRate?: number;
+						thisRun?: { throttled?: number };
+					};
+					rows.push({
+						recipe: 'WhatsUrp Broadcast',
+						size,
+						rate,
+						setting: `auto (node says ${summary.achievedRate}/s)`,
+						m,
+					});
 					console.log(table(rows.slice(-1)));
 				}
 				// Without n8n only where the CPU matters: at 80/s the engine waits on the limit (and a
 				// second 100,000-recipient run would add 21 minutes to the benchmark).
 				for (const size of rate >= 500 ? SIZES : []) {
-					const m = await attempt(() => measureEngineAlone(simulator, storePath, lists[size], rate));
+					const m = await attempt(() =>
+						measureEngineAlone(simulator, storePath, lists[size], rate),
+					);
 					rows.push({ recipe: 'engine alone (no n8n)', size, rate, setting: 'auto', m });
 					console.log(table(rows.slice(-1)));
 				}
@@ -404,19 +464,41 @@ async function main(): Promise<void> {
 					{ batchSize: Math.max(1, Math.round(rate / 10)), batchInterval: 100 },
 					{ batchSize: Math.max(1, Math.round(rate / 20)), batchInterval: 50 },
 				];
-				let best: { setting: (typeof settings)[number]; score: number; throttled: number } | undefined;
+				let best:
+					| { setting: (typeof settings)[number]; score: number; throttled: number }
+					| undefined;
 				for (const setting of settings) {
-					const m = await attempt(() => measure(n8n, simulator, 'bench-http', { list: lists[2000], url, ...setting }));
-					rows.push({ recipe: 'HTTP Request (trial)', size: 2000, rate, setting: `${setting.batchSize} per ${setting.batchInterval} ms`, m });
+					const m = await attempt(() =>
+						measure(n8n, simulator, 'bench-http', { list: lists[2000], url, ...setting }),
+					);
+					rows.push({
+						recipe: 'HTTP Request (trial)',
+						size: 2000,
+						rate,
+						setting: `${setting.batchSize} per ${setting.batchInterval} ms`,
+						m,
+					});
 					console.log(table(rows.slice(-1)));
 					const score = Number.isFinite(m.wallS) ? m.accepted / m.wallS : 0;
-					if (!best || m.throttled < best.throttled || (m.throttled === best.throttled && score > best.score)) {
+					if (
+						!best ||
+						m.throttled < best.throttled ||
+						(m.throttled === best.throttled && score > best.score)
+					) {
 						best = { setting, score, throttled: m.throttled };
 					}
 				}
 				for (const size of SIZES) {
-					const m = await attempt(() => measure(n8n, simulator, 'bench-http', { list: lists[size], url, ...best!.setting }));
-					rows.push({ recipe: 'HTTP Request batching', size, rate, setting: `${best!.setting.batchSize} per ${best!.setting.batchInterval} ms (best)`, m });
+					const m = await attempt(() =>
+						measure(n8n, simulator, 'bench-http', { list: lists[size], url, ...best!.setting }),
+					);
+					rows.push({
+						recipe: 'HTTP Request batching',
+						size,
+						rate,
+						setting: `${best!.setting.batchSize} per ${best!.setting.batchInterval} ms (best)`,
+						m,
+					});
 					console.log(table(rows.slice(-1)));
 				}
 			} finally {

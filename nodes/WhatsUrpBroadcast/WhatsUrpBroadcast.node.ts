@@ -42,7 +42,8 @@ export class WhatsUrpBroadcast implements INodeType {
 		icon: { light: 'file:whatsUrpBroadcast.svg', dark: 'file:whatsUrpBroadcast.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "send" ? "#" + $parameter["list"] : $parameter["operation"] }}',
+		subtitle:
+			'={{ $parameter["operation"] === "send" ? "#" + $parameter["list"] : $parameter["operation"] }}',
 		description:
 			"Send an alert to every subscriber of a list (#EMERGENZE, #PUBBLICAUTILITA') one by one, paced and resumable; record delivery statuses",
 		defaults: { name: 'WhatsUrp Broadcast' },
@@ -194,7 +195,10 @@ function readMessage(context: IExecuteFunctions, itemIndex: number): BroadcastMe
  * 1,000 requests a second, and its axios client alone caps a broadcast near 650 messages/s here
  * (BENCHMARKS.md). The token goes only into the Authorization header.
  */
-async function transportFor(context: IExecuteFunctions, concurrency: number): Promise<JsonTransport> {
+async function transportFor(
+	context: IExecuteFunctions,
+	concurrency: number,
+): Promise<JsonTransport> {
 	const credential = await context.getCredentials(CLOUD_API);
 	const url = messagesUrl(
 		String(credential.baseUrl ?? ''),
@@ -248,7 +252,8 @@ async function send(
 			context.getNode(),
 			`Broadcast "${summary.broadcastId}" stopped: ${summary.reason}`,
 			{
-				description: `${summary.hintIt ?? ''} Inviati finora: ${summary.sent}; da raggiungere: ${summary.remaining}.`.trim(),
+				description:
+					`${summary.hintIt ?? ''} Inviati finora: ${summary.sent}; da raggiungere: ${summary.remaining}.`.trim(),
 				itemIndex,
 			},
 		);
@@ -267,7 +272,8 @@ async function report(
 	const record = await store.broadcasts.get(id);
 	if (record === null) {
 		throw new NodeOperationError(context.getNode(), `No broadcast with ID "${id}"`, {
-			description: "Controllare l'identificativo dell'invio: nessun invio con questo nome è registrato.",
+			description:
+				"Controllare l'identificativo dell'invio: nessun invio con questo nome è registrato.",
 			itemIndex,
 		});
 	}

@@ -46,18 +46,36 @@ function credentials(): CredentialSpec[] {
 			type: 'whatsAppCloudApi',
 			data: { ...TEST_ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
 		},
-		{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: storePath } },
+		{
+			name: 'Archivio iscrizioni',
+			type: 'whatsUrpStore',
+			data: { backend: 'sqlite', path: storePath },
+		},
 		{
 			name: 'Casella URP (SMTP)',
 			type: 'smtp',
-			data: { user: '', password: '', host: '127.0.0.1', port: mailbox.smtpPort, secure: false, disableStartTls: true },
+			data: {
+				user: '',
+				password: '',
+				host: '127.0.0.1',
+				port: mailbox.smtpPort,
+				secure: false,
+				disableStartTls: true,
+			},
 		},
 		{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: FORM_AUTH },
 	];
 }
 
 async function startOrRestart(fresh: boolean): Promise<void> {
-	n8n = await startN8n({ packageDir: repo, stateDir, port, fresh, credentials: credentials(), workflows: [workflow] });
+	n8n = await startN8n({
+		packageDir: repo,
+		stateDir,
+		port,
+		fresh,
+		credentials: credentials(),
+		workflows: [workflow],
+	});
 }
 
 function waIdOf(list: string, i: number): string {
@@ -114,7 +132,10 @@ async function waitUntil(check: () => boolean, timeoutMs: number, what: string):
 
 beforeAll(async () => {
 	await ensureN8nInstalled();
-	simulator = await startTestSimulator({ throughput: { perSecond: RATE }, statusDelaysMs: { delivered: 20, read: null } });
+	simulator = await startTestSimulator({
+		throughput: { perSecond: RATE },
+		statusDelaysMs: { delivered: 20, read: null },
+	});
 	mailbox = await startMailbox({});
 	await startOrRestart(true);
 	store = await openStore({ backend: 'sqlite', path: storePath });
@@ -144,7 +165,10 @@ test('#EMERGENZE: preview with the count, approval by a second person, one messa
 	expect(preview).toContain('119');
 	expect(preview).toContain('Allerta meteo rossa: sottopassi chiusi fino alle 20.');
 
-	const approval = await mailbox.waitForMessage({ to: 'responsabile.urp@comune.rimini.it' }, 20_000);
+	const approval = await mailbox.waitForMessage(
+		{ to: 'responsabile.urp@comune.rimini.it' },
+		20_000,
+	);
 	expect(approval.subject).toContain('allerta-e2e-1');
 	expect(simulator.outbound()).toHaveLength(0); // nothing before the approval
 	const approve = mailbox.links(approval).find((href) => href.includes('approved=true'))!;
@@ -162,7 +186,14 @@ test('#EMERGENZE: preview with the count, approval by a second person, one messa
 		type: 'template',
 		template: {
 			name: 'avviso_emergenza',
-			components: [{ type: 'body', parameters: [{ type: 'text', text: 'Allerta meteo rossa: sottopassi chiusi fino alle 20.' }] }],
+			components: [
+				{
+					type: 'body',
+					parameters: [
+						{ type: 'text', text: 'Allerta meteo rossa: sottopassi chiusi fino alle 20.' },
+					],
+				},
+			],
 		},
 	});
 }, 180_000);
@@ -174,7 +205,10 @@ test('#EMERGENZE refused by the second person: nothing is sent and the sender is
 		broadcastId: 'allerta-e2e-rifiutata',
 		sender: 'operatore@comune.rimini.it',
 	});
-	const approval = await mailbox.waitForMessage({ to: 'responsabile.urp@comune.rimini.it' }, 20_000);
+	const approval = await mailbox.waitForMessage(
+		{ to: 'responsabile.urp@comune.rimini.it' },
+		20_000,
+	);
 	await clickMailLink(mailbox.links(approval).find((href) => href.includes('approved=false'))!);
 	const notice = await mailbox.waitForMessage({ to: 'operatore@comune.rimini.it' }, 30_000);
 	expect(notice.subject).toContain('non inviato');

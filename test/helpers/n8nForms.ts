@@ -36,9 +36,11 @@ export async function submitForm(
 		headers: basicAuth(auth),
 	});
 	const text = await response.text();
-	if (response.status !== 200) throw new Error(`form ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+	if (response.status !== 200)
+		throw new Error(`form ${path} answered ${response.status}: ${text.slice(0, 300)}`);
 	const { formWaitingUrl } = JSON.parse(text) as { formWaitingUrl?: string };
-	if (!formWaitingUrl) throw new Error(`form ${path} gave no formWaitingUrl: ${text.slice(0, 300)}`);
+	if (!formWaitingUrl)
+		throw new Error(`form ${path} gave no formWaitingUrl: ${text.slice(0, 300)}`);
 	return formWaitingUrl;
 }
 
@@ -62,21 +64,29 @@ export async function waitForFormStatus(
 		if (until.includes(last)) return last;
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
-	throw new Error(`form execution still "${last}" after ${timeoutMs} ms, expected ${until.join(' or ')}`);
+	throw new Error(
+		`form execution still "${last}" after ${timeoutMs} ms, expected ${until.join(' or ')}`,
+	);
 }
 
 export async function getFormPage(waitingUrl: string): Promise<string> {
 	const response = await fetch(waitingUrl);
 	const html = await response.text();
-	if (response.status !== 200) throw new Error(`form page answered ${response.status}: ${html.slice(0, 300)}`);
+	if (response.status !== 200)
+		throw new Error(`form page answered ${response.status}: ${html.slice(0, 300)}`);
 	return html;
 }
 
 /** POSTs a form page's fields (html fields count in the numbering: pass undefined for them). */
-export async function postFormPage(waitingUrl: string, fields: Array<string | undefined>): Promise<void> {
+export async function postFormPage(
+	waitingUrl: string,
+	fields: Array<string | undefined>,
+): Promise<void> {
 	const response = await fetch(waitingUrl, { method: 'POST', body: multipart(fields) });
 	if (response.status !== 200) {
-		throw new Error(`form page POST answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+		throw new Error(
+			`form page POST answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+		);
 	}
 }
 
@@ -84,7 +94,11 @@ export async function postFormPage(waitingUrl: string, fields: Array<string | un
 export async function completeForm(waitingUrl: string): Promise<string> {
 	await waitForFormStatus(waitingUrl);
 	const html = await getFormPage(waitingUrl);
-	const response = await fetch(waitingUrl, { method: 'POST', body: '{}', headers: { 'Content-Type': 'text/plain' } });
+	const response = await fetch(waitingUrl, {
+		method: 'POST',
+		body: '{}',
+		headers: { 'Content-Type': 'text/plain' },
+	});
 	if (response.status !== 200) throw new Error(`form completion POST answered ${response.status}`);
 	return html;
 }

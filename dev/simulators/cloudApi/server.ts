@@ -360,7 +360,9 @@ class Simulator implements CloudApiSimulator {
 			else return whatsAppError(131047);
 		}
 		const failure = this.failures.find(
-			(f) => f.to === undefined || f.to === phone || f.to === userId || digits(f.to) === phone,
+			(f) =>
+				(f.to === undefined || f.to === phone || f.to === userId || digits(f.to) === phone) &&
+				this.counters.accepted >= (f.afterAccepted ?? 0),
 		);
 		if (failure) {
 			if (failure.left > 0) failure.left--;
@@ -775,6 +777,12 @@ class Simulator implements CloudApiSimulator {
 				}
 				case 'POST /failures':
 					if (typeof body.code !== 'number') throw new Error('code (number) is required');
+					if (
+						body.afterAccepted !== undefined &&
+						!(Number.isSafeInteger(body.afterAccepted) && (body.afterAccepted as number) >= 0)
+					) {
+						throw new Error('afterAccepted must be a whole number of messages, 0 or more');
+					}
 					this.injectFailure(body as unknown as FailureInjection);
 					return this.json(response, 200, { ok: true });
 				case 'DELETE /failures':

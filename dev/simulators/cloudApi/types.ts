@@ -142,6 +142,11 @@ export interface FailureInjection {
 	message?: string;
 	/** report in a `failed` status webhook after a 200; default true for 131026, 131049, 130472, 131050 */
 	async?: boolean;
+	/**
+	 * matches only once the simulator has accepted this many messages (counted like `stats().accepted`,
+	 * since the last reset), e.g. "answer 190 after 500 sends"; default 0 = at once
+	 */
+	afterAccepted?: number;
 }
 
 export interface SimulatorStats {

@@ -21,7 +21,9 @@ export const RECOVERY_STEP = 0.1;
 export function validRate(value: unknown): number {
 	const rate = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE) {
-		throw new RangeError(`Rate must be a number above 0 and at most ${MAX_RATE} messages per second`);
+		throw new RangeError(
+			`Rate must be a number above 0 and at most ${MAX_RATE} messages per second`,
+		);
 	}
 	return rate;
 }
@@ -124,7 +126,10 @@ export class AdaptiveRate {
 		if (now - this.lastThrottleAt < RECOVERY_DELAY_MS) return this.current;
 		const seconds = (now - this.lastRaiseAt) / 1000;
 		if (seconds <= 0) return this.current;
-		this.current = Math.min(this.configured, this.current + this.configured * RECOVERY_STEP * seconds);
+		this.current = Math.min(
+			this.configured,
+			this.current + this.configured * RECOVERY_STEP * seconds,
+		);
 		this.lastRaiseAt = now;
 		return this.current;
 	}

@@ -909,9 +909,23 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymousId,
 				...subjects,
 			);
-			// The broadcast ledger keeps the delivery facts, no longer tied to the citizen.
+			// The broadcast ledger keeps the delivery facts (one row per broadcast, for its counts), no
+			// longer tied to the citizen: keyed by the anonymous id, without the message id (Meta's wamid
+			// encodes the phone number). A broadcast that already holds a row of this citizen under the
+			// anonymous id (erased before), or holds both their wa: and user: keys, keeps one row.
 			yield* sql(
-				`UPDATE broadcast_delivery SET recipient_key = $1 WHERE recipient_key IN (${placeholders})`,
+				`DELETE FROM broadcast_delivery WHERE recipient_key IN (${placeholders})
+				AND (broadcast_id IN (SELECT broadcast_id FROM broadcast_delivery WHERE recipient_key = $1)
+					OR EXISTS (SELECT 1 FROM broadcast_delivery AS other
+						WHERE other.broadcast_id = broadcast_delivery.broadcast_id
+						AND other.recipient_key IN (${placeholders})
+						AND other.recipient_key < broadcast_delivery.recipient_key))`,
+				anonymousId,
+				...subjects,
+			);
+			yield* sql(
+				`UPDATE broadcast_delivery SET recipient_key = $1, wamid = NULL
+				WHERE recipient_key IN (${placeholders})`,
 				anonymousId,
 				...subjects,
 			);

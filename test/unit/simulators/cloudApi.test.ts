@@ -394,6 +394,49 @@ describe('Cloud API simulator: injected failures', () => {
 		expect(expired.json.error.code).toBe(190);
 	});
 
+	it('afterAccepted: the injection waits until that many messages were accepted', async () => {
+		sim.injectFailure({ code: 190, times: -1, afterAccepted: 3 });
+		const statuses: number[] = [];
+		for (let i = 0; i < 5; i++)
+			statuses.push((await post(sim, template(`39333000000${i}`))).status);
+		expect(statuses).toEqual([200, 200, 200, 401, 401]);
+		expect(sim.stats()).toMatchObject({ accepted: 3, rejectedByCode: { '190': 2 } });
+		// Injections in order: one that is not due yet is skipped, the next one applies.
+		sim.clearFailures();
+		sim.injectFailure({ code: 131000, afterAccepted: 10 });
+		sim.injectFailure({ code: 131016, times: 1 });
+		expect((await post(sim, text('x'))).json.error.code).toBe(131016);
+		expect((await post(sim, text('y'))).status).toBe(200);
+		// reset() starts the count again
+		sim.reset();
+		sim.injectFailure({ code: 368, afterAccepted: 1 });
+		expect((await post(sim, text('a'))).status).toBe(200);
+		const blocked = await post(sim, text('b'));
+		expect(blocked.status).toBe(400);
+		expect(blocked.json.error.code).toBe(368);
+		expect((await post(sim, text('c'))).status).toBe(200);
+	});
+
+	it('POST /_sim/failures takes afterAccepted and refuses a bad one', async () => {
+		const inject = (body: unknown) =>
+			fetch(`${sim.baseUrl}/_sim/failures`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+		for (const bad of [-1, 1.5, '2', null, true, 1e300]) {
+			const answer = await inject({ code: 190, afterAccepted: bad });
+			expect(answer.status).toBe(400);
+			expect(((await answer.json()) as { error: string }).error).toMatch(/afterAccepted/);
+		}
+		expect((await inject({ code: 190, times: -1, afterAccepted: 2 })).status).toBe(200);
+		expect((await post(sim, text('1'))).status).toBe(200);
+		expect((await post(sim, text('2'))).status).toBe(200);
+		expect((await post(sim, text('3'))).status).toBe(401);
+		expect((await fetch(`${sim.baseUrl}/_sim/failures`, { method: 'DELETE' })).status).toBe(200);
+		expect((await post(sim, text('4'))).status).toBe(200);
+	});
+
 	it('131026 is asynchronous: 200, then a failed status', async () => {
 		sim.injectFailure({ to: CITIZEN, code: 131026, times: -1 });
 		const { status, json } = await post(sim, text('non arriverà'));
