@@ -46,7 +46,11 @@ export class BroadcastError extends Error {
 /** Checks a broadcast id: 1–128 printable characters, no control characters. */
 export function normaliseBroadcastId(value: unknown): string {
 	const id =
-		typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+		typeof value === 'string'
+			? value.trim()
+			: typeof value === 'number' && Number.isFinite(value)
+				? String(value)
+				: '';
 	if (
 		id === '' ||
 		id.length > MAX_BROADCAST_ID_LENGTH ||

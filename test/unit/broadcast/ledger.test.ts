@@ -820,6 +820,8 @@ describe('normaliseBroadcastId', () => {
 		['object', { id: 'a' }],
 		['array', ['a']],
 		['boolean', true],
+		['NaN', Number.NaN],
+		['Infinity', Number.POSITIVE_INFINITY],
 	])('refuses %s', (_name, input) => {
 		let error: unknown;
 		try {
