@@ -23,6 +23,7 @@ export {
 	validRate,
 } from './pacing';
 export {
+	burstOf,
 	decideAnswer,
 	INVALID_REQUEST_ABORT_AFTER,
 	messageHash,
