@@ -1,145 +1,69 @@
 /**
  * The WhatsApp channel and the subscriptions on a real n8n: the Cloud API simulator plays citizens and
- * sends signed webhooks to the published workflow in workflows/whatsapp-subscriptions.json, which
- * answers through the simulator; the store is the SQLite file in n8n's user folder.
+ * sends signed webhooks to the published workflow in workflows/inbound.json, which answers through the
+ * simulator; the store is the SQLite file in n8n's user folder. The simulator's clock stands on a
+ * Tuesday morning, when the URP is open, so a question gets the "inoltrato agli operatori" reply.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ensureN8nInstalled } from '../../dev/n8n/install';
-import { startN8n, webhookEndpoints, type N8nInstance } from '../../dev/n8n/launcher';
-import type { CloudApiSimulator, OutboundMessage } from '../../dev/simulators/cloudApi/server';
 import { openStore, type SubscriptionStore } from '../../nodes/core/store';
-import { TEST_ACCOUNT, startTestSimulator } from '../helpers/cloudApi';
+import { TEST_ACCOUNT } from '../helpers/cloudApi';
+import { repo, startInboundStack, textOf, type InboundStack } from '../helpers/inboundN8n';
 
-const repo = join(__dirname, '../..');
 const port = Number(process.env.WHATSURP_E2E_WHATSAPP_PORT ?? 5683);
 const stateDir = join(repo, '.state/e2e-whatsapp');
-const workflow = JSON.parse(
-	readFileSync(join(repo, 'workflows/whatsapp-subscriptions.json'), 'utf8'),
-) as { nodes: Array<{ name: string }> };
-const triggerPath = webhookEndpoints(workflow).find((endpoint) => endpoint.method === 'POST')!.path;
+/** A Tuesday at 10:00 in Rome: the office is open. */
+const TUESDAY_MORNING = '2026-03-03T10:00:00+01:00';
+const FORWARDED = "L'abbiamo inoltrato agli operatori dell'URP del Comune di Rimini";
 
 const MARIA = { waId: '393331234567', name: 'Maria Rossi' };
 
-let n8n: N8nInstance;
-let simulator: CloudApiSimulator;
-let webhookUrl: string;
+let stack: InboundStack;
+
+// every reply brings status webhooks that start executions of their own: counting waits for them
+jest.setTimeout(60_000);
 
 beforeAll(async () => {
-	await ensureN8nInstalled();
-	simulator = await startTestSimulator({ statusDelaysMs: { delivered: 20, read: null } });
-	n8n = await startN8n({
-		packageDir: repo,
-		stateDir,
-		port,
-		fresh: true,
-		credentials: [
-			{
-				name: 'WhatsApp URP',
-				type: 'whatsAppCloudApi',
-				data: { ...TEST_ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
-			},
-			{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
-		],
-		workflows: [workflow],
-	});
-	webhookUrl = `${n8n.baseUrl}/webhook/${triggerPath}`;
-	simulator.setWebhookUrl(webhookUrl);
+	stack = await startInboundStack({ port, stateDir, clockStart: TUESDAY_MORNING });
 }, 15 * 60_000);
 
 afterAll(async () => {
-	await n8n?.stop();
-	await simulator?.stop();
+	await stack?.stop();
 }, 60_000);
 
-function failWithLogs(message: string): never {
-	throw new Error(`${message}\n--- n8n log ---\n${n8n.logs().slice(-4000)}`);
-}
-
-async function executionsNow(): Promise<Array<{ status?: string }>> {
-	const response = await fetch(
-		`${n8n.baseUrl}/api/v1/executions?workflowId=${n8n.workflowIds[0]}&limit=250`,
-		{
-			headers: { 'X-N8N-API-KEY': n8n.apiKey },
-		},
-	);
-	return ((await response.json()) as { data: Array<{ status?: string }> }).data;
-}
-
-/**
- * Executions of the workflow once nothing is running any more: a reply reaches the simulator before n8n
- * has saved its execution, so a count taken right after a reply can miss it.
- */
-async function executionCount(): Promise<number> {
-	let previous = -1;
-	for (let attempt = 0; attempt < 40; attempt++) {
-		const executions = await executionsNow();
-		const running = executions.some(
-			(execution) => execution.status === 'running' || execution.status === 'new',
-		);
-		if (!running && executions.length === previous) return previous;
-		previous = executions.length;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	return failWithLogs('Executions did not settle within 10 s');
-}
-
-/** A citizen writes; resolves with the business's next reply to them. */
-async function writeAndAwaitReply(
-	input: Parameters<CloudApiSimulator['citizenSends']>[0],
-): Promise<OutboundMessage> {
-	const before = simulator.outbound({ to: input.from.waId }).length;
-	const sent = await simulator.citizenSends(input);
-	if (sent.status !== 200) failWithLogs(`n8n answered ${sent.status} to a signed webhook`);
-	try {
-		return await simulator.waitForOutbound(
-			(message) =>
-				message.to === input.from.waId &&
-				simulator.outbound({ to: input.from.waId }).indexOf(message) >= before,
-			20_000,
-		);
-	} catch {
-		return failWithLogs(`No reply to "${input.text ?? input.type}" within 20 s`);
-	}
-}
-
-const textOf = (message: OutboundMessage): string =>
-	((message.body.text as { body?: string } | undefined)?.body ??
-		(message.body.interactive as { body?: { text?: string } } | undefined)?.body?.text ??
-		'') as string;
+const executionCount = async (): Promise<number> => (await stack.settledExecutions()).length;
 
 describe('WhatsApp channel on a real n8n', () => {
 	test("Meta's handshake: the right verify token gets the challenge, a wrong one 403", async () => {
 		const ok = await fetch(
-			`${webhookUrl}?hub.mode=subscribe&hub.verify_token=${TEST_ACCOUNT.verifyToken}&hub.challenge=8675309`,
+			`${stack.webhookUrl}?hub.mode=subscribe&hub.verify_token=${TEST_ACCOUNT.verifyToken}&hub.challenge=8675309`,
 		);
 		expect(ok.status).toBe(200);
 		expect(await ok.text()).toBe('8675309');
 		const wrong = await fetch(
-			`${webhookUrl}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309`,
+			`${stack.webhookUrl}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=8675309`,
 		);
 		expect(wrong.status).toBe(403);
 	});
 
 	test('a signed message gets the reply at the simulator', async () => {
-		const reply = await writeAndAwaitReply({
+		const reply = await stack.writeAndAwaitReply({
 			from: MARIA,
 			type: 'text',
 			text: 'A che ora apre l’URP sabato?',
 		});
 		expect(reply.type).toBe('text');
-		expect(textOf(reply)).toContain("L'URP del Comune di Rimini ti risponderà");
+		expect(textOf(reply)).toContain(FORWARDED);
 	});
 
 	test('a forged signature gets 401 and starts no execution', async () => {
 		const before = await executionCount();
 		const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
-		const delivery = await simulator.sendRawWebhook(body, {
+		const delivery = await stack.simulator.sendRawWebhook(body, {
 			signature: `sha256=${'0'.repeat(64)}`,
 		});
 		expect(delivery.status).toBe(401);
-		const unsigned = await simulator.sendRawWebhook(body, { signature: null });
+		const unsigned = await stack.simulator.sendRawWebhook(body, { signature: null });
 		expect(unsigned.status).toBe(401);
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 		expect(await executionCount()).toBe(before);
@@ -147,7 +71,7 @@ describe('WhatsApp channel on a real n8n', () => {
 
 	test("a signed body that is not JSON: n8n's own parser answers 422, nothing starts (as the README says)", async () => {
 		const before = await executionCount();
-		const delivery = await simulator.sendRawWebhook(
+		const delivery = await stack.simulator.sendRawWebhook(
 			'{"object":"whatsapp_business_account","entry":[',
 		);
 		expect(delivery.status).toBe(422);
@@ -155,15 +79,18 @@ describe('WhatsApp channel on a real n8n', () => {
 	});
 
 	test('the same message delivered twice is processed once', async () => {
-		const replies = () => simulator.outbound({ to: '393330000777' }).length;
-		const reply = await writeAndAwaitReply({
-			from: { waId: '393330000777', name: 'Luca' },
+		const luca = { waId: '393330000777', name: 'Luca' };
+		const replies = () => stack.simulator.outbound({ to: luca.waId }).length;
+		const sent = await stack.simulator.citizenSends({
+			from: luca,
 			type: 'text',
 			text: 'Ciao',
+			timestamp: stack.clock.seconds(),
 		});
-		expect(reply).toBeDefined();
+		expect(sent.status).toBe(200);
+		await stack.nextReply(luca.waId, 0);
 		const before = await executionCount();
-		const again = await simulator.redeliver(simulator.webhookDeliveries.length - 1);
+		const again = await stack.simulator.redeliver(sent.messageId);
 		expect(again.status).toBe(200);
 		await new Promise((resolve) => setTimeout(resolve, 2000));
 		expect(await executionCount()).toBe(before);
@@ -171,6 +98,7 @@ describe('WhatsApp channel on a real n8n', () => {
 	});
 
 	test('the credential test through n8n shows Meta’s own message', async () => {
+		const { n8n, simulator } = stack;
 		const test = async (id: string) =>
 			(await (
 				await fetch(`${n8n.baseUrl}/api/v1/credentials/${id}/test`, {
@@ -199,6 +127,7 @@ describe('WhatsApp channel on a real n8n', () => {
 
 describe("The sandbox's chat page path", () => {
 	test('what the chat page posts reaches the workflow, and its conversation view shows the reply', async () => {
+		const { simulator } = stack;
 		const page = await fetch(simulator.chatUrl);
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain('/_sim/citizen-sends');
@@ -220,8 +149,8 @@ describe("The sandbox's chat page path", () => {
 			messages = ((await view.json()) as { messages: typeof messages }).messages;
 		}
 		const reply = messages.find((m) => m.direction === 'out');
-		if (!reply) failWithLogs('The conversation view shows no reply within 20 s');
-		expect(reply.payload.text?.body).toContain("L'URP del Comune di Rimini ti risponderà");
+		if (!reply) stack.failWithLogs('The conversation view shows no reply within 20 s');
+		expect(reply.payload.text?.body).toContain(FORWARDED);
 	});
 });
 
@@ -237,7 +166,7 @@ describe('Subscriptions on a real n8n', () => {
 	});
 
 	test('ISCRIZIONE ON #EMERGENZE → the policy with "Accetto" → pending', async () => {
-		const reply = await writeAndAwaitReply({
+		const reply = await stack.writeAndAwaitReply({
 			from: GIULIA,
 			type: 'text',
 			text: 'iscrizione on #emergenze',
@@ -254,7 +183,7 @@ describe('Subscriptions on a real n8n', () => {
 	});
 
 	test('the "Accetto" button → confirmation → active', async () => {
-		const reply = await writeAndAwaitReply({
+		const reply = await stack.writeAndAwaitReply({
 			from: GIULIA,
 			type: 'interactive',
 			reply: { id: 'accept_policy', title: 'Accetto', kind: 'button_reply' },
@@ -266,7 +195,11 @@ describe('Subscriptions on a real n8n', () => {
 	});
 
 	test('ISCRIZIONE OFF → confirmation → cancelled', async () => {
-		const reply = await writeAndAwaitReply({ from: GIULIA, type: 'text', text: 'ISCRIZIONE OFF' });
+		const reply = await stack.writeAndAwaitReply({
+			from: GIULIA,
+			type: 'text',
+			text: 'ISCRIZIONE OFF',
+		});
 		expect(textOf(reply)).toMatch(/^Iscrizione cancellata/);
 		const subscriber = await store.get({ waId: GIULIA.waId });
 		expect(
@@ -275,7 +208,7 @@ describe('Subscriptions on a real n8n', () => {
 	});
 
 	test('an unknown list gets the valid ones named', async () => {
-		const reply = await writeAndAwaitReply({
+		const reply = await stack.writeAndAwaitReply({
 			from: GIULIA,
 			type: 'text',
 			text: 'ISCRIZIONE ON #METEO',
@@ -283,5 +216,17 @@ describe('Subscriptions on a real n8n', () => {
 		expect(textOf(reply)).toBe(
 			"La lista #METEO non esiste. Le liste disponibili sono #EMERGENZE e #PUBBLICAUTILITA': scrivi ad esempio ISCRIZIONE ON #EMERGENZE.",
 		);
+	});
+});
+
+describe('Executions', () => {
+	test('none failed', async () => {
+		const executions = await stack.settledExecutions();
+		expect(executions.length).toBeGreaterThan(0);
+		expect(
+			executions.filter(
+				(execution) => execution.status === 'error' || execution.status === 'crashed',
+			),
+		).toEqual([]);
 	});
 });
