@@ -133,6 +133,28 @@ async function syncWorkflows(n8n: N8nInstance, stateDir: string, files: Workflow
 	const record = (
 		existsSync(recordFile) ? JSON.parse(readFileSync(recordFile, 'utf8')) : {}
 	) as Record<string, string>;
+	// A workflow imported from a file that is gone (renamed or replaced, e.g. the subscriptions workflow
+	// became part of the inbound one) is unpublished first: it may hold the same webhook path.
+	const names = new Set(files.map((file) => file.workflow.name as string));
+	for (const name of Object.keys(record).filter((recorded) => !names.has(recorded))) {
+		const { data } = await publicApi<{ data: LiveWorkflow[] }>(
+			n8n,
+			`/workflows?name=${encodeURIComponent(name)}&limit=250`,
+		);
+		for (const stale of data.filter((workflow) => workflow.name === name && workflow.active)) {
+			const response = await fetch(`${n8n.baseUrl}/api/v1/workflows/${stale.id}/deactivate`, {
+				method: 'POST',
+				headers: { 'X-N8N-API-KEY': n8n.apiKey },
+			});
+			if (!response.ok)
+				throw new Error(
+					`Could not unpublish "${name}" (HTTP ${response.status}): unpublish it in the editor`,
+				);
+			console.log(`Unpublished "${name}": its file is no longer in workflows/`);
+		}
+		delete record[name];
+		writeFileSync(recordFile, JSON.stringify(record, null, '\t') + '\n');
+	}
 	const synced: Array<{ file: WorkflowFile; live: LiveWorkflow; note: string }> = [];
 	for (const file of files) {
 		const name = file.workflow.name as string;
@@ -176,7 +198,10 @@ function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): str
 		webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes })
 			// Meta's webhooks are signed: the Cloud API simulator's chat page sends them, not curl; forms are
 			// opened in a browser (the banner prints their address)
-			.filter(({ nodeType, prefix }) => nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger' && prefix !== 'form')
+			.filter(
+				({ nodeType, prefix }) =>
+					nodeType !== 'n8n-nodes-whatsurp.whatsUrpTrigger' && prefix !== 'form',
+			)
 			.map(({ path, method, nodeName }) => {
 				const url = `${baseUrl}/webhook/${path}`;
 				if (method === 'GET' || method === 'HEAD' || method === 'DELETE')
