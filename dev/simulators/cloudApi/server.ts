@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLarge, readBody } from '../readBody';
 import { renderChatPage } from './chatPage';
 import {
 	ASYNC_BY_DEFAULT,
@@ -65,31 +66,12 @@ interface InboundRecord {
 	at: number;
 }
 
-class BodyTooLarge extends Error {}
-
 function isObject(value: unknown): value is JsonObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function digits(value: string): string {
 	return value.replace(/\D/g, '');
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		request.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > limit) {
-				request.removeAllListeners('data');
-				request.resume();
-				reject(new BodyTooLarge());
-			} else chunks.push(chunk);
-		});
-		request.on('end', () => resolve(Buffer.concat(chunks)));
-		request.on('error', reject);
-	});
 }
 
 class Simulator implements CloudApiSimulator {

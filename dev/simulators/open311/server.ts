@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLarge, readBody } from '../readBody';
 
 import { renderPage } from './page';
 import { RIMINI_SERVICES } from './services';
@@ -44,25 +45,6 @@ function errors(status: number, ...descriptions: string[]): Answer {
 		status,
 		descriptions.map((description): ErrorEntry => ({ code: status, description })),
 	);
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-	return new Promise((resolve, reject) => {
-		const chunks: Buffer[] = [];
-		let size = 0;
-		request.on('data', (chunk: Buffer) => {
-			size += chunk.length;
-			if (size > limit) {
-				request.removeAllListeners('data');
-				request.resume();
-				reject(new BodyTooLarge());
-			} else chunks.push(chunk);
-		});
-		request.on('end', () => resolve(Buffer.concat(chunks)));
-		request.on('error', reject);
-	});
 }
 
 function w3c(ms: number): string {

@@ -26,19 +26,7 @@ export interface OperationModule {
 	): Promise<INodeExecutionData[]>;
 }
 
-/** Limits properties to some operations. */
-export function forOperations(
-	operations: Operation[],
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return properties.map((property) => ({
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { ...property.displayOptions?.show, operation: operations },
-		},
-	}));
-}
+export { forOperations } from '../../shared/forOperations';
 
 /** The service code, picked from the portal's list or written (also as an expression). */
 export const serviceCodeProperty: INodeProperties = {

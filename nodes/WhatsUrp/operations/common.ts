@@ -29,19 +29,7 @@ export interface OperationModule {
 	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData>;
 }
 
-/** Limits a property to some operations. */
-export function forOperations(
-	operations: Operation[],
-	properties: INodeProperties[],
-): INodeProperties[] {
-	return properties.map((property) => ({
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { ...property.displayOptions?.show, operation: operations },
-		},
-	}));
-}
+export { forOperations } from '../../shared/forOperations';
 
 export const recipientProperty: INodeProperties = {
 	displayName: 'Recipient',
