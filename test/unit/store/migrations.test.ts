@@ -9,8 +9,11 @@ import {
 } from '../../../nodes/core/store';
 import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
 
-const V1_TABLES = [
+/** Every table of the current schema: v1 (subscriptions) and v2 (the broadcast ledger). */
+const TABLES = [
 	'audit_event',
+	'broadcast',
+	'broadcast_delivery',
 	'inbound_seen',
 	'schema_migrations',
 	'store_meta',
@@ -32,12 +35,12 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		expect(SCHEMA_VERSION).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
 		expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
 		await db.open();
-		expect((await db.tables()).sort()).toEqual(V1_TABLES);
+		expect((await db.tables()).sort()).toEqual(TABLES);
 		const versions = await db.query(
 			'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
 		);
 		expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
-		expect(versions[0].name).toBe('subscriptions');
+		expect(versions.map((v) => v.name)).toEqual(['subscriptions', 'broadcasts']);
 	});
 
 	test('several stores opening the same fresh database at once all succeed; migrations applied once', async () => {
@@ -65,6 +68,26 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		await db.open();
 		expect(await db.query("SELECT value FROM store_meta WHERE key = 'pepper'")).toEqual(pepper);
 		expect(await db.query('SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
+	});
+
+	test('a version-1 database (before broadcasts) is upgraded in place and keeps its subscribers', async () => {
+		const store = await db.open();
+		await store.requestSubscription({ waId: '393331234567' }, ['EMERGENZE'], wa(0));
+		await store.confirmConsent({ waId: '393331234567' }, wa(1));
+		await store.close();
+		// what the package of issue 4 left: only version 1
+		await db.query('DROP TABLE broadcast_delivery');
+		await db.query('DROP TABLE broadcast');
+		await db.query('DELETE FROM schema_migrations WHERE version = 2');
+		const upgraded = await db.open();
+		expect((await db.tables()).sort()).toEqual(TABLES);
+		expect(
+			(await db.query('SELECT version FROM schema_migrations ORDER BY version')).map((v) =>
+				Number(v.version),
+			),
+		).toEqual([1, 2]);
+		expect((await upgraded.get({ waId: '393331234567' }))?.subscriptions[0].state).toBe('active');
+		expect(await upgraded.broadcasts.pendingCount('prima-allerta', 'EMERGENZE')).toBe(1);
 	});
 
 	test('a database migrated by a newer version of the package is refused', async () => {
