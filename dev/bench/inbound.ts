@@ -252,6 +252,8 @@ interface Sent {
 	startedAt: number;
 	ackMs: number;
 	status: number;
+	/** why there was no answer */
+	error?: string;
 }
 
 /** A signed Meta-shaped body for one citizen text message. */
@@ -273,7 +275,17 @@ function citizenMessage(
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function post(url: string, body: Buffer, signature: string): Promise<number> {
+/**
+ * POSTs one webhook; resolves with n8n's HTTP status, or 0 and the error code when no answer came. A
+ * kept-alive socket that the server closed just as it was reused is retried once on a new one (Node's
+ * documented pattern for `reusedSocket`): nothing reached n8n then.
+ */
+function post(
+	url: string,
+	body: Buffer,
+	signature: string,
+	retried = false,
+): Promise<{ status: number; error?: string }> {
 	return new Promise((resolve) => {
 		const req = request(
 			url,
@@ -289,12 +301,20 @@ function post(url: string, body: Buffer, signature: string): Promise<number> {
 			},
 			(res) => {
 				res.resume();
-				res.on('end', () => resolve(res.statusCode ?? 0));
-				res.on('error', () => resolve(0));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+				res.on('error', (error: NodeJS.ErrnoException) =>
+					resolve({ status: 0, error: error.code ?? error.message }),
+				);
 			},
 		);
-		req.setTimeout(60_000, () => req.destroy(new Error('timeout')));
-		req.on('error', () => resolve(0));
+		req.setTimeout(60_000, () =>
+			req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })),
+		);
+		req.on('error', (error: NodeJS.ErrnoException) => {
+			if (!retried && req.reusedSocket && error.code === 'ECONNRESET')
+				resolve(post(url, body, signature, true));
+			else resolve({ status: 0, error: error.code ?? error.message });
+		});
 		req.end(body);
 	});
 }
@@ -327,8 +347,8 @@ async function generate(spec: LoadSpec): Promise<Sent[]> {
 		);
 		const startedAt = Date.now();
 		const t0 = process.hrtime.bigint();
-		const status = await post(spec.url, body, signature);
-		sent[i] = { waId, startedAt, ackMs: Number(process.hrtime.bigint() - t0) / 1e6, status };
+		const { status, error } = await post(spec.url, body, signature);
+		sent[i] = { waId, startedAt, ackMs: Number(process.hrtime.bigint() - t0) / 1e6, status, error };
 	};
 	if (spec.probe) {
 		for (let i = 0; i < spec.count && Date.now() < deadline; i++) {
@@ -668,6 +688,11 @@ async function measure(
 	let missing = 0;
 	let lastReplyAt = 0;
 	for (const message of sent) {
+		if (message.status !== 200) {
+			// refused or lost: no execution, so no reply to take from the citizen's list
+			missing++;
+			continue;
+		}
 		const k = used.get(message.waId) ?? 0;
 		used.set(message.waId, k + 1);
 		const reply = replies.get(message.waId)?.[k];
@@ -698,7 +723,7 @@ async function measure(
 		refused: histogram(
 			sent
 				.filter((s) => s.status !== 200)
-				.map((s) => (s.status === 0 ? 'no answer' : `HTTP ${s.status}`)),
+				.map((s) => (s.status === 0 ? `no answer (${s.error ?? '?'})` : `HTTP ${s.status}`)),
 		),
 		replies: outbound.length,
 		missing,
