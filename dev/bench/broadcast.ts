@@ -12,17 +12,16 @@
  *
  * Options: --sizes=10000,100000 --rates=1000,80 --skip-http --port=5690
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { runBroadcast } from '../../nodes/core/broadcast';
 import { createJsonTransport } from '../../nodes/core/broadcast/httpTransport';
 import { openStore } from '../../nodes/core/store';
 import { buildTemplateMessage } from '../../nodes/core/whatsapp/messages';
-import { ensureN8nInstalled, nodeBinary, repoRoot } from '../n8n/install';
+import { startSimulatorChild, stopSimulatorChild, type SimulatorChild } from './simulatorChild';
+import { ensureN8nInstalled, repoRoot } from '../n8n/install';
 import { startN8n, type N8nInstance } from '../n8n/launcher';
 
 const ACCOUNT = {
@@ -43,10 +42,7 @@ const RATES = option('rates', '1000,80').split(',').map(Number);
 const SKIP_HTTP = process.argv.includes('--skip-http');
 const PORT = Number(option('port', '5690'));
 
-interface Simulator {
-	baseUrl: string;
-	child: ChildProcess;
-}
+type Simulator = SimulatorChild;
 
 async function startSimulator(rate: number): Promise<Simulator> {
 	const options = {
@@ -56,25 +52,10 @@ async function startSimulator(rate: number): Promise<Simulator> {
 		throughput: { perSecond: rate },
 		statusDelaysMs: { delivered: 50, read: null },
 	};
-	const script = join(repoRoot(), '.build/dev/bench/simulatorProcess.js');
-	const child = spawn(nodeBinary(), [script, JSON.stringify(options)], {
-		stdio: ['pipe', 'pipe', 'inherit'],
-	});
-	const lines = createInterface({ input: child.stdout! });
-	const baseUrl = await new Promise<string>((resolve, reject) => {
-		lines.on('line', (line) => {
-			if (line.startsWith('READY ')) resolve(line.slice(6).trim());
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { baseUrl, child };
+	return await startSimulatorChild(options);
 }
 
-async function stopSimulator(simulator: Simulator): Promise<void> {
-	const exited = new Promise((resolve) => simulator.child.once('exit', resolve));
-	simulator.child.kill('SIGTERM');
-	await exited;
-}
+const stopSimulator = stopSimulatorChild;
 
 async function simulatorGet<T>(simulator: Simulator, path: string): Promise<T> {
 	const response = await fetch(`${simulator.baseUrl}${path}`);

@@ -30,18 +30,17 @@
  *          --cold-tables (no lone first message before the closed-hours warm-up)
  *          diagnostics on a copy of inbound.json: --trigger-dedupe=memory|off, --commands-only (--only=bare,command)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { openStore } from '../../nodes/core/store';
 import { MemorySeenRegistry } from '../../nodes/core/whatsapp/dedupe';
 import { receiveWebhook } from '../../nodes/core/whatsapp/receive';
 import { storeSeenRegistry } from '../../nodes/shared/store';
-import { ensureN8nInstalled, nodeBinary, repoRoot } from '../n8n/install';
+import { startSimulatorChild, stopSimulatorChild, type SimulatorChild } from './simulatorChild';
+import { ensureN8nInstalled, repoRoot } from '../n8n/install';
 import { startN8n, webhookEndpoints, type N8nInstance } from '../n8n/launcher';
 import {
 	envelope,
@@ -152,10 +151,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------------------
 // The Cloud API simulator, in its own process
 
-interface Simulator {
-	baseUrl: string;
-	child: ChildProcess;
-}
+type Simulator = SimulatorChild;
 
 async function startSimulator(): Promise<Simulator> {
 	const options: CloudApiSimulatorOptions = {
@@ -170,26 +166,10 @@ async function startSimulator(): Promise<Simulator> {
 		throughput: { perSecond: 100_000 },
 		statusDelaysMs: { sent: 10, delivered: 50, read: null },
 	};
-	const script = join(repoRoot(), '.build/dev/bench/simulatorProcess.js');
-	const child = spawn(nodeBinary(), [script, JSON.stringify(options)], {
-		stdio: ['pipe', 'pipe', 'inherit'],
-	});
-	const lines = createInterface({ input: child.stdout! });
-	const baseUrl = await new Promise<string>((resolve, reject) => {
-		lines.on('line', (line) => {
-			if (line.startsWith('READY ')) resolve(line.slice(6).trim());
-		});
-		child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-	});
-	return { baseUrl, child };
+	return await startSimulatorChild(options);
 }
 
-async function stopSimulator(simulator: Simulator): Promise<void> {
-	if (simulator.child.exitCode !== null) return;
-	const exited = new Promise((resolve) => simulator.child.once('exit', resolve));
-	simulator.child.kill('SIGTERM');
-	await exited;
-}
+const stopSimulator = stopSimulatorChild;
 
 async function simulatorCall<T>(simulator: Simulator, path: string, method = 'GET'): Promise<T> {
 	const response = await fetch(`${simulator.baseUrl}${path}`, { method });

@@ -3,7 +3,10 @@
  * sharing its event loop. Options come as JSON in argv[2]; it prints `READY <baseUrl>` and runs until
  * SIGTERM or its stdin closes.
  */
-import { startCloudApiSimulator, type CloudApiSimulatorOptions } from '../simulators/cloudApi/server';
+import {
+	startCloudApiSimulator,
+	type CloudApiSimulatorOptions,
+} from '../simulators/cloudApi/server';
 
 async function main(): Promise<void> {
 	const options = JSON.parse(process.argv[2] ?? '{}') as CloudApiSimulatorOptions;
