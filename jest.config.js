@@ -1,5 +1,8 @@
 /**
- * Jest projects: fast layers (unit, node) and the end-to-end layer against a real n8n.
+ * Jest projects: fast layers (unit, node) and the end-to-end layer against a real n8n, run twice: on a
+ * single n8n (SQLite) and in queue mode (main + 2 workers + webhook processor, PostgreSQL, Redis). The
+ * suites read the topology from the `__WHATSURP_TOPOLOGY__` global (test/helpers/topology.ts); suites
+ * named *.queue.test.ts test what only queue mode has (concurrency across workers).
  * ts-jest only transpiles (isolatedModules); `npm run build` type-checks tests and sources with tsc.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
@@ -23,6 +26,17 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			testPathIgnorePatterns: ['\\.queue\\.test\\.ts$'],
+			globals: { __WHATSURP_TOPOLOGY__: 'single' },
+		},
+		{
+			displayName: 'e2e-queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			// the launcher's and the package's own tests do not depend on the topology
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			testPathIgnorePatterns: ['/launcher\\.test\\.ts$', '/package\\.test\\.ts$'],
+			globals: { __WHATSURP_TOPOLOGY__: 'queue' },
 		},
 	],
 };

@@ -37,6 +37,16 @@ import { homedir } from 'os';
 import { createServer } from 'net';
 import { dirname, isAbsolute, join, relative, resolve } from 'path';
 import { cacheRoot, ensureN8nInstalled, nodeBinary, npmEnv, progress } from './install';
+import {
+	assertRedisAnswers,
+	deleteRedisKeys,
+	preparePostgresDatabase,
+	queueModeEnv,
+	resolveQueueMode,
+	type QueueModeOptions,
+} from './queueMode';
+
+export type { QueueModeOptions } from './queueMode';
 
 export const DEFAULT_PORT = 5678;
 
@@ -96,6 +106,12 @@ export interface StartN8nOptions {
 	log?: (line: string) => void;
 	/** How long to wait for n8n to be ready (default 180 s; the first start runs the database migrations). */
 	startTimeoutMs?: number;
+	/**
+	 * Queue mode instead of one n8n: the main (editor, API, timers), `n8n worker` processes (executions) and
+	 * an `n8n webhook` processor (production webhooks and forms), n8n's database on PostgreSQL and its jobs
+	 * on Redis; each process has its own user folder with the package installed in it.
+	 */
+	queue?: QueueModeOptions;
 }
 
 export interface CredentialSpec {
@@ -106,8 +122,15 @@ export interface CredentialSpec {
 }
 
 export interface N8nInstance {
-	/** http://127.0.0.1:<port> */
+	/** http://127.0.0.1:<port>: the editor, REST and public API */
 	baseUrl: string;
+	/** Where production webhooks, forms and resume links are served: the webhook processor in queue mode. */
+	webhookBaseUrl: string;
+	topology: 'single' | 'queue';
+	/** Every process started: the main first, then the webhook processor and the workers in queue mode. */
+	processes: N8nProcess[];
+	/** Queue mode: starts one more worker (e.g. after a fault test killed one) once it takes jobs. */
+	startWorker(): Promise<N8nProcess>;
 	owner: { email: string; password: string };
 	apiKey: string;
 	/** Ids of the imported workflows, in order. */
@@ -127,13 +150,13 @@ export interface N8nInstance {
 	): Promise<void>;
 	/** n8n's stdout+stderr so far (for test failure messages). */
 	logs(): string;
-	/** The n8n process id (benchmarks read its memory; fault tests kill it). */
+	/** The main n8n process id (benchmarks read its memory; fault tests kill it). */
 	pid: number;
-	/** SIGKILL to n8n's process group at once: a crash, for fault tests. */
+	/** SIGKILL to every n8n process group at once: a crash, for fault tests. */
 	kill(): Promise<void>;
-	/** SIGTERM, then SIGKILL after a grace period; idempotent. */
+	/** SIGTERM (webhook processor, workers, then the main), SIGKILL after a grace period; idempotent. */
 	stop(): Promise<void>;
-	/** Settles when the n8n process has ended, with how ("code 0", "signal SIGTERM", …). */
+	/** Settles when the main n8n process has ended, with how ("code 0", "signal SIGTERM", …). */
 	exited: Promise<string>;
 }
 
@@ -337,6 +360,21 @@ async function installCommunityPackage(
 	return manifest;
 }
 
+/**
+ * Installs the package already installed for the main (see installCommunityPackage) into another
+ * process's user folder: a copy of the whole nodes folder, as `npm install` on another machine makes.
+ */
+function installCopyOfCommunityPackage(mainStateDir: string, userFolder: string): void {
+	const source = communityNodesDir(mainStateDir);
+	const target = communityNodesDir(userFolder);
+	rmSync(target, { recursive: true, force: true });
+	cpSync(source, target, { recursive: true });
+	const linkPath = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(dirname(linkPath), { recursive: true });
+	rmSync(linkPath, { recursive: true, force: true });
+	symlinkSync(target, linkPath, 'dir');
+}
+
 async function runNpmInstall(cwd: string): Promise<void> {
 	const node = nodeBinary();
 	const args = [
@@ -450,6 +488,157 @@ function installExitHooks(): void {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** One n8n process the launcher started (in queue mode: the main, each worker, the webhook processor). */
+export interface N8nProcess {
+	role: 'main' | 'worker' | 'webhook';
+	/** main, worker-1, worker-2, …, webhook */
+	name: string;
+	pid: number;
+	/** Its own log file (appended per run). */
+	logPath: string;
+	/** Its output in this run. */
+	logs(): string;
+	/** SIGKILL to its process group at once: a crash. */
+	kill(): Promise<void>;
+	/** SIGTERM, then SIGKILL after 15 s; idempotent. */
+	stop(): Promise<void>;
+	/** Settles when it has ended, with how ("code 0", "signal SIGKILL", …). */
+	exited: Promise<string>;
+	/** Undefined while it runs. */
+	exitInfo(): string | undefined;
+}
+
+/**
+ * Spawns one n8n command (`start`, `worker`, `webhook`) writing straight into its log file (not through
+ * pipes to us, so that it can still log and shut down cleanly if we die first), in its own process group
+ * (the task runner it starts is stopped with it, and a terminal's Ctrl-C reaches only us).
+ */
+function spawnN8nProcess(spec: {
+	role: N8nProcess['role'];
+	name: string;
+	args: string[];
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+	logPath: string;
+	watchdog: string;
+	bin: string;
+	banner: string;
+	log: (line: string) => void;
+}): N8nProcess {
+	appendFileSync(spec.logPath, `\n===== ${spec.banner} started ${new Date().toISOString()} =====\n`);
+	const logStart = statSync(spec.logPath).size;
+	const logs = (): string => {
+		const fd = openSync(spec.logPath, 'r');
+		try {
+			const length = Math.max(0, statSync(spec.logPath).size - logStart);
+			const from = logStart + Math.max(0, length - MAX_LOG_BYTES);
+			const buffer = Buffer.alloc(Math.min(length, MAX_LOG_BYTES));
+			readSync(fd, buffer, 0, buffer.length, from);
+			return buffer.toString('utf8');
+		} finally {
+			closeSync(fd);
+		}
+	};
+	const logFd = openSync(spec.logPath, 'a');
+	const child: ChildProcess = spawn(
+		nodeBinary(),
+		['--require', spec.watchdog, spec.bin, ...spec.args],
+		{ cwd: spec.cwd, env: spec.env, stdio: ['pipe', logFd, logFd], detached: true },
+	);
+	closeSync(logFd);
+	child.stdin?.on('error', () => undefined);
+	let exitInfo: string | undefined;
+	const exited = new Promise<void>((done) => {
+		child.once('exit', (code, signal) => {
+			exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+			done();
+		});
+		child.once('error', (error) => {
+			exitInfo = `spawn error: ${error.message}`;
+			done();
+		});
+	});
+	const killGroup = (signal: NodeJS.Signals) => {
+		if (exitInfo !== undefined || child.pid === undefined) return;
+		try {
+			process.kill(-child.pid, signal);
+		} catch {
+			// already gone
+		}
+	};
+	let stopping: Promise<void> | undefined;
+	const stop = (): Promise<void> => {
+		stopping ??= (async () => {
+			running.delete(stop);
+			process.removeListener('exit', onParentExit);
+			if (exitInfo === undefined) {
+				killGroup('SIGTERM');
+				let timer: NodeJS.Timeout | undefined;
+				const graceful = await Promise.race([
+					exited.then(() => true),
+					new Promise<boolean>((done) => (timer = setTimeout(() => done(false), 15_000))),
+				]);
+				clearTimeout(timer);
+				if (!graceful) {
+					spec.log(`n8n ${spec.name} did not stop within 15 s of SIGTERM: killing it`);
+					killGroup('SIGKILL');
+					await exited;
+				}
+			}
+			// the task runner shares the process group; make sure nothing of it is left
+			if (child.pid !== undefined) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					// group already empty
+				}
+			}
+		})();
+		return stopping;
+	};
+	const onParentExit = () => killGroup('SIGTERM');
+	process.on('exit', onParentExit);
+	running.add(stop);
+	installExitHooks();
+	return {
+		role: spec.role,
+		name: spec.name,
+		pid: child.pid ?? -1,
+		logPath: spec.logPath,
+		logs,
+		kill: async () => {
+			killGroup('SIGKILL');
+			await exited;
+			await stop();
+		},
+		stop,
+		exited: exited.then(() => exitInfo ?? 'unknown'),
+		exitInfo: () => exitInfo,
+	};
+}
+
+/** Polls url until it answers 2xx; rejects if the process exits first or the deadline passes. */
+async function waitUntilAnswering(
+	url: string,
+	process: N8nProcess,
+	deadline: number,
+	failure: (message: string) => Error,
+): Promise<void> {
+	for (;;) {
+		const exitInfo = process.exitInfo();
+		if (exitInfo !== undefined) throw failure(`n8n ${process.name} exited early (${exitInfo})`);
+		if (Date.now() > deadline) throw failure(`n8n ${process.name} was not ready in time (${url})`);
+		try {
+			const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+			await response.arrayBuffer();
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await sleep(250);
+	}
+}
+
 /** Starts n8n; see the file comment. Rejects with n8n's log tail if it exits early or is not ready in time. */
 export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 	const log = options.log ?? progress;
@@ -457,13 +646,16 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 	const packageDir = resolve(options.packageDir);
 	const stateDir = resolve(options.stateDir);
 	const baseUrl = `http://127.0.0.1:${port}`;
+	const queue = options.queue ? resolveQueueMode(options.queue, port, stateDir) : undefined;
+	const webhookBaseUrl = queue ? `http://127.0.0.1:${queue.webhookPort}` : baseUrl;
 	const started = Date.now();
 	const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
 	await assertPortFree(port);
-	// n8n's task broker (n8n <-> its JS task runner) would take 5679 whatever the port: a free one instead,
-	// so that several instances (sandbox, tests) can run side by side
-	const brokerPort = await freePort();
+	if (queue) {
+		await assertPortFree(queue.webhookPort);
+		await assertRedisAnswers(queue.redis);
+	}
 
 	const n8n = await ensureN8nInstalled(log);
 	if (options.fresh) {
@@ -487,13 +679,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		N8N_HOST: '127.0.0.1',
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
-		N8N_WEBHOOK_URL: `${baseUrl}/`,
+		// the address n8n gives out for webhooks, forms and resume links: the webhook processor in queue mode
+		N8N_WEBHOOK_URL: `${webhookBaseUrl}/`,
 		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
 		N8N_SECURE_COOKIE: 'false',
 		DB_TYPE: 'sqlite',
-		// task runners: n8n 2.x defaults (internal mode: n8n starts the JS runner), broker on a free port
+		// task runners: n8n 2.x defaults (internal mode: n8n starts the JS runner); each process's broker
+		// gets a free port below, so that several instances (sandbox, tests) can run side by side
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		// nothing phones home
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -516,112 +709,105 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		N8N_LOG_OUTPUT: 'console',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		WHATSURP_LAUNCHER_PID: String(process.pid),
-		...options.env,
 	});
+	if (queue) {
+		await preparePostgresDatabase(queue.postgres, Boolean(options.fresh));
+		if (options.fresh) await deleteRedisKeys(queue.redis, `${queue.prefix}:*`);
+		Object.assign(env, queueModeEnv(queue));
+	}
+	Object.assign(env, options.env);
 
-	// n8n writes straight into the log file (not through pipes to us), so that it can still log and shut
-	// down cleanly if we die first
-	const logPath = join(stateDir, 'n8n.log');
-	appendFileSync(
-		logPath,
-		`\n===== n8n ${n8n.version} started ${new Date().toISOString()} on ${baseUrl} =====\n`,
-	);
-	const logStart = statSync(logPath).size;
-	const logs = (): string => {
-		const fd = openSync(logPath, 'r');
-		try {
-			const length = Math.max(0, statSync(logPath).size - logStart);
-			const from = logStart + Math.max(0, length - MAX_LOG_BYTES);
-			const buffer = Buffer.alloc(Math.min(length, MAX_LOG_BYTES));
-			readSync(fd, buffer, 0, buffer.length, from);
-			return buffer.toString('utf8');
-		} finally {
-			closeSync(fd);
+	const processes: N8nProcess[] = [];
+	const spawnRole = async (role: N8nProcess['role'], name: string): Promise<N8nProcess> => {
+		const processEnv: NodeJS.ProcessEnv = {
+			...env,
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		};
+		let args = ['start'];
+		let userFolder = stateDir;
+		if (role !== 'main') {
+			// every process has its own user folder with the package installed in it, as on separate machines
+			userFolder = join(stateDir, 'processes', name);
+			installCopyOfCommunityPackage(stateDir, userFolder);
+			processEnv.N8N_USER_FOLDER = userFolder;
 		}
+		if (role === 'webhook') {
+			args = ['webhook'];
+			processEnv.N8N_PORT = String(queue!.webhookPort);
+		}
+		if (role === 'worker') {
+			args = ['worker', `--concurrency=${queue!.workerConcurrency}`];
+			// the worker's own HTTP server: /healthz/readiness tells when it takes jobs
+			processEnv.QUEUE_HEALTH_CHECK_ACTIVE = 'true';
+			processEnv.QUEUE_HEALTH_CHECK_PORT = String(await freePort());
+			processEnv.N8N_WORKER_SERVER_ADDRESS = '127.0.0.1';
+		}
+		const logPath = join(stateDir, role === 'main' ? 'n8n.log' : `n8n-${name}.log`);
+		const spawned = spawnN8nProcess({
+			role,
+			name,
+			args,
+			env: processEnv,
+			cwd: userFolder,
+			logPath,
+			watchdog,
+			bin: n8n.bin,
+			banner: `n8n ${n8n.version} ${name} (${queue ? 'queue mode' : 'single instance'}) on ${role === 'webhook' ? webhookBaseUrl : baseUrl}`,
+			log,
+		});
+		processes.push(spawned);
+		readyUrls.set(
+			spawned,
+			role === 'worker'
+				? `http://127.0.0.1:${processEnv.QUEUE_HEALTH_CHECK_PORT}/healthz/readiness`
+				: `${role === 'webhook' ? webhookBaseUrl : baseUrl}/healthz/readiness`,
+		);
+		return spawned;
 	};
-	const logFd = openSync(logPath, 'a');
+	const readyUrls = new Map<N8nProcess, string>();
 
+	const main = await spawnRole('main', 'main');
 	log(
-		`Starting n8n ${n8n.version} on ${baseUrl} (state: ${stateDir}, log: ${join(stateDir, 'n8n.log')})`,
+		`Starting n8n ${n8n.version} on ${baseUrl}${queue ? ` in queue mode (${queue.workers} workers, webhook processor on ${webhookBaseUrl}, database ${queue.postgres.database}, Redis prefix ${queue.prefix})` : ''} (state: ${stateDir}, log: ${main.logPath})`,
 	);
-	const child: ChildProcess = spawn(nodeBinary(), ['--require', watchdog, n8n.bin, 'start'], {
-		cwd: stateDir,
-		env,
-		stdio: ['pipe', logFd, logFd],
-		// own process group: the task runner it starts is stopped with it, and a terminal's Ctrl-C reaches
-		// only us (we then stop n8n cleanly)
-		detached: true,
-	});
-	closeSync(logFd);
-	child.stdin?.on('error', () => undefined);
-	let exitInfo: string | undefined;
-	const exited = new Promise<void>((done) => {
-		child.once('exit', (code, signal) => {
-			exitInfo = signal ? `signal ${signal}` : `code ${code}`;
-			done();
-		});
-		child.once('error', (error) => {
-			exitInfo = `spawn error: ${error.message}`;
-			done();
-		});
-	});
-
-	const killGroup = (signal: NodeJS.Signals) => {
-		if (exitInfo !== undefined || child.pid === undefined) return;
-		try {
-			process.kill(-child.pid, signal);
-		} catch {
-			// already gone
-		}
+	const logs = (): string => {
+		if (!queue) return main.logs();
+		// every process's end, the main's last (callers keep the end of this text)
+		return processes
+			.slice(1)
+			.map((other) => `===== ${other.name} (${other.logPath}) =====\n${tail(other.logs(), 25)}\n`)
+			.concat(`===== main =====\n${main.logs()}`)
+			.join('');
 	};
-	let stopping: Promise<void> | undefined;
-	const stop = (): Promise<void> => {
-		stopping ??= (async () => {
-			running.delete(stop);
-			process.removeListener('exit', onParentExit);
-			if (exitInfo === undefined) {
-				killGroup('SIGTERM');
-				let timer: NodeJS.Timeout | undefined;
-				const graceful = await Promise.race([
-					exited.then(() => true),
-					new Promise<boolean>((done) => (timer = setTimeout(() => done(false), 15_000))),
-				]);
-				clearTimeout(timer);
-				if (!graceful) {
-					log(`n8n did not stop within 15 s of SIGTERM: killing it`);
-					killGroup('SIGKILL');
-					await exited;
-				}
-			}
-			// the task runner shares the process group; make sure nothing of it is left
-			if (child.pid !== undefined) {
-				try {
-					process.kill(-child.pid, 'SIGKILL');
-				} catch {
-					// group already empty
-				}
-			}
-		})();
-		return stopping;
+	const stop = async (): Promise<void> => {
+		// intake first (webhook processor), then the workers (they finish their jobs), the main last
+		const others = processes.filter((one) => one.role !== 'main');
+		await Promise.all(others.filter((one) => one.role === 'webhook').map((one) => one.stop()));
+		await Promise.all(others.filter((one) => one.role === 'worker').map((one) => one.stop()));
+		await main.stop();
 	};
-	const onParentExit = () => killGroup('SIGTERM');
-	process.on('exit', onParentExit);
-	running.add(stop);
-	installExitHooks();
-
 	const failure = (message: string) =>
-		new Error(`${message}\n--- n8n log (last lines; full log: ${logPath}) ---\n${tail(logs())}`);
+		new Error(
+			`${message}\n--- n8n log (last lines; full log: ${main.logPath}) ---\n${tail(logs())}`,
+		);
+	const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+	let workerCount = 0;
+	const startWorker = async (): Promise<N8nProcess> => {
+		if (!queue) throw new Error('Workers exist only in queue mode');
+		const worker = await spawnRole('worker', `worker-${++workerCount}`);
+		await waitUntilAnswering(readyUrls.get(worker)!, worker, Date.now() + startTimeoutMs, failure);
+		return worker;
+	};
 
 	try {
 		// 1. ready: HTTP up, database migrated, REST answering
-		const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
+		const deadline = Date.now() + startTimeoutMs;
 		let settings: RestResponse<{ userManagement?: { showSetupOnFirstLoad?: boolean } }> | undefined;
 		while (!settings) {
-			if (exitInfo !== undefined) throw failure(`n8n exited early (${exitInfo})`);
+			if (main.exitInfo() !== undefined)
+				throw failure(`n8n exited early (${main.exitInfo()})`);
 			if (Date.now() > deadline)
-				throw failure(
-					`n8n was not ready within ${Math.round((options.startTimeoutMs ?? 180_000) / 1000)} s`,
-				);
+				throw failure(`n8n was not ready within ${Math.round(startTimeoutMs / 1000)} s`);
 			try {
 				await request(`${baseUrl}/healthz/readiness`);
 				settings = await request(`${baseUrl}/rest/settings`);
@@ -630,6 +816,16 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			}
 		}
 		log(`n8n is up after ${seconds()} s`);
+		if (queue) {
+			// the others start once the main has migrated the database
+			const others = [await spawnRole('webhook', 'webhook')];
+			for (let i = 0; i < queue.workers; i++)
+				others.push(await spawnRole('worker', `worker-${++workerCount}`));
+			await Promise.all(
+				others.map((one) => waitUntilAnswering(readyUrls.get(one)!, one, deadline, failure)),
+			);
+			log(`Webhook processor and ${queue.workers} worker(s) ready after ${seconds()} s`);
+		}
 
 		// 2. owner (created without questions on a new state folder, logged in otherwise)
 		const rest = { 'browser-id': BROWSER_ID };
@@ -740,12 +936,15 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			timeoutMs = 30_000,
 			prefix: 'webhook' | 'form' = 'webhook',
 		): Promise<void> => {
-			const url = `${baseUrl}/${prefix}/${path.replace(/^\/+/, '')}`;
+			const url = `${webhookBaseUrl}/${prefix}/${path.replace(/^\/+/, '')}`;
+			const server = processes.find((one) => one.role === 'webhook') ?? main;
 			const until = Date.now() + timeoutMs;
 			let last = '';
 			for (;;) {
-				if (exitInfo !== undefined)
-					throw failure(`n8n exited (${exitInfo}) while waiting for webhook ${method} ${url}`);
+				if (server.exitInfo() !== undefined)
+					throw failure(
+						`n8n ${server.name} exited (${server.exitInfo()}) while waiting for webhook ${method} ${url}`,
+					);
 				try {
 					// a CORS preflight makes n8n list the methods registered for the path (Access-Control-Allow-Methods)
 					// without running the workflow; without Access-Control-Request-Method n8n logs no error while
@@ -820,6 +1019,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 
 		return {
 			baseUrl,
+			webhookBaseUrl,
+			topology: queue ? 'queue' : 'single',
+			processes,
+			startWorker,
 			owner: { email: SANDBOX_OWNER.email, password: SANDBOX_OWNER.password },
 			apiKey,
 			workflowIds,
@@ -828,14 +1031,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			importWorkflow,
 			waitForWebhook,
 			logs,
-			pid: child.pid ?? -1,
+			pid: main.pid,
 			kill: async () => {
-				killGroup('SIGKILL');
-				await exited;
-				await stop();
+				await Promise.all(processes.map((one) => one.kill()));
 			},
 			stop,
-			exited: exited.then(() => exitInfo ?? 'unknown'),
+			exited: main.exited,
 		};
 	} catch (error) {
 		await stop();
@@ -843,6 +1044,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		throw error instanceof HttpError ? failure(error.message) : error;
 	}
 }
+
 
 /**
  * Workflow files reference credentials by name only ({ name }); n8n resolves a name to its credential on

@@ -10,7 +10,6 @@
  * 24-hour window with it. Every assertion waits on a simulator's record, never on a fixed sleep.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 
 import type { CloudApiSimulator, OutboundMessage } from '../../dev/simulators/cloudApi/server';
 import type { MailMessage } from '../../dev/simulators/mailbox/server';
@@ -18,14 +17,13 @@ import { openStore, type SubscriptionStore } from '../../nodes/core/store';
 import {
 	OPERATORS,
 	URP_MAILBOX,
-	repo,
 	startInboundStack,
 	textOf,
 	type InboundStack,
 } from '../helpers/inboundN8n';
+import { e2eSetup } from '../helpers/topology';
 
-const port = Number(process.env.WHATSURP_E2E_JOURNEY_PORT ?? 5685);
-const stateDir = join(repo, '.state/e2e-journey');
+const setup = e2eSetup('journey', Number(process.env.WHATSURP_E2E_JOURNEY_PORT ?? 5685));
 const HOUR = 60 * 60 * 1000;
 
 let stack: InboundStack;
@@ -33,7 +31,7 @@ let stack: InboundStack;
 jest.setTimeout(90_000);
 
 beforeAll(async () => {
-	stack = await startInboundStack({ port, stateDir, clockStart: '2026-03-03T10:00:00+01:00' });
+	stack = await startInboundStack({ setup, clockStart: '2026-03-03T10:00:00+01:00' });
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -99,7 +97,7 @@ describe('Subscriptions', () => {
 	let store: SubscriptionStore;
 
 	beforeAll(async () => {
-		store = await openStore({ backend: 'sqlite', path: join(stateDir, '.n8n', 'whatsurp.sqlite') });
+		store = await openStore(setup.store);
 	});
 	afterAll(async () => {
 		await store?.close();

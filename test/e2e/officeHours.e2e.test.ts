@@ -7,10 +7,11 @@ import { join } from 'node:path';
 
 import { ensureN8nInstalled } from '../../dev/n8n/install';
 import { startN8n, type N8nInstance } from '../../dev/n8n/launcher';
+import { e2eSetup } from '../helpers/topology';
 
 const repo = join(__dirname, '../..');
-const port = Number(process.env.WHATSURP_E2E_PORT ?? 5679);
-const stateDir = join(repo, '.state/e2e-office-hours');
+const setup = e2eSetup('office-hours', Number(process.env.WHATSURP_E2E_PORT ?? 5679));
+const stateDir = setup.stateDir;
 const demo = JSON.parse(
 	readFileSync(join(repo, 'workflows/office-hours-demo.json'), 'utf8'),
 ) as object;
@@ -22,7 +23,8 @@ beforeAll(async () => {
 	n8n = await startN8n({
 		packageDir: repo,
 		stateDir,
-		port,
+		port: setup.port,
+		queue: setup.queue,
 		fresh: true,
 		workflows: [demo],
 	});
@@ -34,7 +36,7 @@ afterAll(async () => {
 }, 60_000);
 
 async function verdictAt(timestamp: string): Promise<Record<string, unknown>> {
-	const response = await fetch(`${n8n!.baseUrl}/webhook/orari-urp`, {
+	const response = await fetch(`${n8n!.webhookBaseUrl}/webhook/orari-urp`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ timestamp }),
@@ -130,10 +132,22 @@ describe('Office Hours on a real n8n', () => {
 		const officeHours = loaded.find((type) => type.name === 'n8n-nodes-whatsurp.officeHours');
 		expect(officeHours?.outputNames).toEqual(['Open', 'Closed']);
 		expect(loaded.some((type) => type.name === 'CUSTOM.officeHours')).toBe(false);
+		// queue mode: every process has the package in its own user folder (the workers run the node)
+		for (const one of n8n!.processes.filter((candidate) => candidate.role !== 'main')) {
+			const installed = join(
+				stateDir,
+				'processes',
+				one.name,
+				'.n8n/nodes/node_modules/n8n-nodes-whatsurp/package.json',
+			);
+			expect(JSON.parse(readFileSync(installed, 'utf8'))).toMatchObject({
+				name: 'n8n-nodes-whatsurp',
+			});
+		}
 	});
 
 	test('a malformed timestamp gets a clear error, not a verdict', async () => {
-		const response = await fetch(`${n8n!.baseUrl}/webhook/orari-urp`, {
+		const response = await fetch(`${n8n!.webhookBaseUrl}/webhook/orari-urp`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ timestamp: 'lunedì prossimo' }),

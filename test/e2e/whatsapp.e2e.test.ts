@@ -4,14 +4,13 @@
  * simulator; the store is the SQLite file in n8n's user folder. The simulator's clock stands on a
  * Tuesday morning, when the URP is open, so a question gets the "inoltrato agli operatori" reply.
  */
-import { join } from 'node:path';
 
 import { openStore, type SubscriptionStore } from '../../nodes/core/store';
 import { TEST_ACCOUNT } from '../helpers/cloudApi';
-import { repo, startInboundStack, textOf, type InboundStack } from '../helpers/inboundN8n';
+import { startInboundStack, textOf, type InboundStack } from '../helpers/inboundN8n';
+import { e2eSetup } from '../helpers/topology';
 
-const port = Number(process.env.WHATSURP_E2E_WHATSAPP_PORT ?? 5683);
-const stateDir = join(repo, '.state/e2e-whatsapp');
+const setup = e2eSetup('whatsapp', Number(process.env.WHATSURP_E2E_WHATSAPP_PORT ?? 5683));
 /** A Tuesday at 10:00 in Rome: the office is open. */
 const TUESDAY_MORNING = '2026-03-03T10:00:00+01:00';
 const FORWARDED = "L'abbiamo inoltrato agli operatori dell'URP del Comune di Rimini";
@@ -24,7 +23,7 @@ let stack: InboundStack;
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-	stack = await startInboundStack({ port, stateDir, clockStart: TUESDAY_MORNING });
+	stack = await startInboundStack({ setup, clockStart: TUESDAY_MORNING });
 }, 15 * 60_000);
 
 afterAll(async () => {
@@ -159,7 +158,7 @@ describe('Subscriptions on a real n8n', () => {
 	let store: SubscriptionStore;
 
 	beforeAll(async () => {
-		store = await openStore({ backend: 'sqlite', path: join(stateDir, '.n8n', 'whatsurp.sqlite') });
+		store = await openStore(setup.store);
 	});
 	afterAll(async () => {
 		await store?.close();

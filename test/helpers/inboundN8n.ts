@@ -22,6 +22,7 @@ import type {
 	OutboundMessage,
 } from '../../dev/simulators/cloudApi/server';
 import { TEST_ACCOUNT, startTestSimulator } from './cloudApi';
+import type { E2eSetup } from './topology';
 
 export const repo = join(__dirname, '../..');
 export const inboundWorkflow = JSON.parse(
@@ -98,8 +99,8 @@ export interface InboundStack {
 }
 
 export interface InboundStackOptions {
-	port: number;
-	stateDir: string;
+	/** Ports, state folder, topology and store of the suite (test/helpers/topology.ts). */
+	setup: E2eSetup;
 	/** Where the clock starts (an ISO date-time). */
 	clockStart: string;
 	simulator?: Partial<CloudApiSimulatorOptions>;
@@ -115,10 +116,13 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 	});
 	const open311 = await startOpen311Simulator({ ...OPEN311, tokenDelayMs: 200 });
 	const mailbox = await startMailbox({});
+	const { setup } = options;
+	await setup.resetStore();
 	const n8nOptions = (fresh: boolean): StartN8nOptions => ({
 		packageDir: repo,
-		stateDir: options.stateDir,
-		port: options.port,
+		stateDir: setup.stateDir,
+		port: setup.port,
+		queue: setup.queue,
 		fresh,
 		credentials: [
 			{
@@ -129,7 +133,7 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 			{
 				name: 'Archivio iscrizioni',
 				type: 'whatsUrpStore',
-				data: { backend: 'sqlite', path: '' },
+				data: setup.storeCredential,
 			},
 			{
 				name: 'Segnala Rimini',
@@ -162,7 +166,7 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 	const triggerPath = webhookEndpoints(inboundWorkflow).find(
 		(endpoint) => endpoint.method === 'POST',
 	)!.path;
-	const webhookUrl = `${n8n.baseUrl}/webhook/${triggerPath}`;
+	const webhookUrl = `${n8n.webhookBaseUrl}/webhook/${triggerPath}`;
 	simulator.setWebhookUrl(webhookUrl);
 	const workflowId = n8n.workflowIds[0];
 
