@@ -43,10 +43,11 @@ import {
 	preparePostgresDatabase,
 	queueModeEnv,
 	resolveQueueMode,
+	type QueueMode,
 	type QueueModeOptions,
 } from './queueMode';
 
-export type { QueueModeOptions } from './queueMode';
+export type { QueueMode, QueueModeOptions } from './queueMode';
 
 export const DEFAULT_PORT = 5678;
 
@@ -127,6 +128,8 @@ export interface N8nInstance {
 	/** Where production webhooks, forms and resume links are served: the webhook processor in queue mode. */
 	webhookBaseUrl: string;
 	topology: 'single' | 'queue';
+	/** Queue mode's settings as resolved (n8n's database, Redis, key prefix); undefined on a single n8n. */
+	queue: QueueMode | undefined;
 	/** Every process started: the main first, then the webhook processor and the workers in queue mode. */
 	processes: N8nProcess[];
 	/** Queue mode: starts one more worker (e.g. after a fault test killed one) once it takes jobs. */
@@ -1021,6 +1024,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			baseUrl,
 			webhookBaseUrl,
 			topology: queue ? 'queue' : 'single',
+			queue,
 			processes,
 			startWorker,
 			owner: { email: SANDBOX_OWNER.email, password: SANDBOX_OWNER.password },

@@ -121,6 +121,7 @@ class Simulator implements CloudApiSimulator {
 			url: options.webhookUrl,
 			timeoutMs: options.webhookTimeoutMs ?? 10_000,
 			retry: options.webhookRetry,
+			concurrency: options.webhookConcurrency,
 			now: this.now,
 			log: this.log,
 		});
@@ -419,6 +420,7 @@ class Simulator implements CloudApiSimulator {
 		target: StatusTarget,
 		failure: { code: number; message?: string } | undefined,
 	): void {
+		if (this.options.statusWebhooks === false) return;
 		const delays = this.options.statusDelaysMs ?? { delivered: 50, read: 150 };
 		const emit = (status: Exclude<OutboundStatus, 'accepted'>): void => {
 			message.status = status;

@@ -25,6 +25,11 @@ export interface CloudApiSimulatorOptions {
 	 * 'async' = 200 with a wamid, then a `failed` status webhook, as the Cloud API often does in practice.
 	 */
 	windowErrorMode?: 'sync' | 'async';
+	/**
+	 * Whether accepted messages bring status webhooks at all (default true). Load tests that count
+	 * executions of citizens' messages turn them off and say so.
+	 */
+	statusWebhooks?: boolean;
 	/** ms after acceptance; read null = never read */
 	statusDelaysMs?: { sent?: number; delivered: number; read: number | null };
 	/** media download URL lifetime (Meta: 5 minutes) */
@@ -33,6 +38,11 @@ export interface CloudApiSimulatorOptions {
 	maxBodyBytes?: number;
 	webhookRetry?: WebhookRetryOptions;
 	webhookTimeoutMs?: number;
+	/**
+	 * Webhook POSTs in flight at once (default 1: one at a time, in order). Meta delivers in parallel and
+	 * does not guarantee order; load tests raise it.
+	 */
+	webhookConcurrency?: number;
 	/** the OpenAPI YAML; default: shared/meta-openapi/ in a parent folder, or META_OPENAPI_SPEC */
 	specPath?: string;
 	now?: () => number;

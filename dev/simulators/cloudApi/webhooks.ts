@@ -1,7 +1,8 @@
 /**
  * Webhooks as Meta sends them: JSON escaped the way Meta escapes it (every non-ASCII UTF-16 unit as
  * \uXXXX with lowercase hex, "/" as "\/"), `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(appSecret,
- * exact body bytes)>`, POSTed one at a time in order (a status never overtakes the message before it).
+ * exact body bytes)>`, POSTed one at a time in order (a status never overtakes the message before it)
+ * unless `concurrency` allows several at once: then, as Meta warns, they may arrive in any order.
  * Meta retries non-200 answers; here retries are off unless `retry` is given.
  */
 import { createHmac } from 'node:crypto';
@@ -50,6 +51,8 @@ export interface WebhookSenderOptions {
 	url?: string;
 	timeoutMs: number;
 	retry?: WebhookRetryOptions;
+	/** POSTs in flight at once (default 1: in order). */
+	concurrency?: number;
 	now: () => number;
 	log: (line: string) => void;
 }
@@ -59,6 +62,9 @@ export class WebhookSender {
 	url: string | undefined;
 	private queue: Promise<unknown> = Promise.resolve();
 	private generation = 0;
+	private inFlight = 0;
+	private readonly waiting: Array<() => void> = [];
+	private readonly pending = new Set<Promise<unknown>>();
 
 	constructor(private readonly options: WebhookSenderOptions) {
 		this.url = options.url;
@@ -73,7 +79,7 @@ export class WebhookSender {
 	): Promise<WebhookDelivery> {
 		const header = signature === undefined ? signBody(this.options.appSecret, body) : signature;
 		const generation = this.generation;
-		const result = this.queue.then(async () => {
+		const deliver = async () => {
 			let delivery = await this.post(body, header, kind, messageIds, 1);
 			const retry = this.options.retry;
 			for (let attempt = 2; retry && attempt <= retry.attempts + 1; attempt++) {
@@ -83,9 +89,30 @@ export class WebhookSender {
 				delivery = await this.post(body, header, kind, messageIds, attempt);
 			}
 			return delivery;
-		});
+		};
+		if ((this.options.concurrency ?? 1) > 1) {
+			const result = this.parallel(deliver);
+			const settled = result.catch(() => undefined);
+			this.pending.add(settled);
+			void settled.then(() => this.pending.delete(settled));
+			return result;
+		}
+		const result = this.queue.then(deliver);
 		this.queue = result.catch(() => undefined);
 		return result;
+	}
+
+	/** Runs `task` once fewer than `concurrency` POSTs are in flight. */
+	private async parallel<T>(task: () => Promise<T>): Promise<T> {
+		while (this.inFlight >= (this.options.concurrency ?? 1))
+			await new Promise<void>((resume) => this.waiting.push(resume));
+		this.inFlight++;
+		try {
+			return await task();
+		} finally {
+			this.inFlight--;
+			this.waiting.shift()?.();
+		}
 	}
 
 	/** Resolves when every queued POST has been answered. */
@@ -94,7 +121,8 @@ export class WebhookSender {
 		do {
 			current = this.queue;
 			await current;
-		} while (current !== this.queue);
+			await Promise.all([...this.pending]);
+		} while (current !== this.queue || this.pending.size > 0);
 	}
 
 	clear(): void {
