@@ -20,6 +20,7 @@ import {
 	type MediaInfo,
 } from '../core/whatsapp/api';
 import { MetaApiError } from '../core/whatsapp/errors';
+import { sendRetryDelayMs } from '../core/whatsapp/retry';
 
 export const CREDENTIAL = 'whatsAppCloudApi';
 
@@ -99,14 +100,44 @@ async function postToMessages(context: IExecuteFunctions, payload: object): Prom
 	return await request(context, 'POST', messagesUrl(baseUrl, apiVersion, phoneNumberId), payload);
 }
 
-/** POST /{phone-number-id}/messages; a refusal comes back as the core's MetaApiError (not thrown). */
+/** Waits `ms`, or less if the execution is cancelled. */
+async function pause(context: IExecuteFunctions, ms: number): Promise<void> {
+	const signal = context.getExecutionCancelSignal?.();
+	if (signal?.aborted) return;
+	await new Promise<void>((done) => {
+		const onAbort = () => {
+			clearTimeout(timer);
+			done();
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			done();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+/**
+ * POST /{phone-number-id}/messages; a refusal comes back as the core's MetaApiError (not thrown).
+ * Throttling, the pair rate and passing failures are tried again (core `sendRetryDelayMs`): a refused
+ * request was not sent, so trying again cannot send twice.
+ */
 export async function postMessage(
 	context: IExecuteFunctions,
 	payload: object,
 ): Promise<{ ok: true; sent: SentMessage } | { ok: false; error: MetaApiError }> {
-	const answer = await postToMessages(context, payload);
-	const result = interpretSendResponse(answer.statusCode, answer.body);
-	if (!result.ok) return result;
+	let answer = await postToMessages(context, payload);
+	let result = interpretSendResponse(answer.statusCode, answer.body);
+	for (let attempt = 1; !result.ok; attempt++) {
+		const delay = sendRetryDelayMs(result.error, attempt);
+		if (delay === undefined || context.getExecutionCancelSignal?.()?.aborted) return result;
+		context.logger.info(
+			`WhatsUrp: Cloud API error ${result.error.code ?? result.error.httpStatus} (${result.error.kind}), trying again in ${delay} ms (attempt ${attempt + 1})`,
+		);
+		await pause(context, delay);
+		answer = await postToMessages(context, payload);
+		result = interpretSendResponse(answer.statusCode, answer.body);
+	}
 	const sent: SentMessage = { messageId: result.messageId };
 	if (result.waId !== undefined) sent.waId = result.waId;
 	if (result.messageStatus !== undefined) sent.messageStatus = result.messageStatus;

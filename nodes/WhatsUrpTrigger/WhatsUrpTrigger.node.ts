@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -13,6 +12,7 @@ import { maskWaId } from '../core/store';
 import { answerHandshake, receiveWebhook, type ReceiveSettings } from '../core/whatsapp/receive';
 import type { SeenRegistry } from '../core/whatsapp/dedupe';
 import { MemorySeenRegistry } from '../core/whatsapp/dedupe';
+import { cachedCredentials } from '../shared/credentialCache';
 import { storeConfigFromCredential, storeCredentialTest, storeSeenRegistry } from '../shared/store';
 import { whatsAppCloudApiConnection } from '../shared/whatsAppCredentialTest';
 import { whatsUrpTriggerProperties } from './description';
@@ -77,7 +77,7 @@ export class WhatsUrpTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const response = this.getResponseObject();
-		const credentials = await this.getCredentials('whatsAppCloudApi');
+		const credentials = await cachedCredentials.call(this, 'whatsAppCloudApi');
 
 		if (this.getWebhookName() === 'setup') {
 			const answer = answerHandshake(
@@ -149,7 +149,7 @@ async function registryFor(this: IWebhookFunctions): Promise<SeenRegistry | unde
 	const mode = this.getNodeParameter('deduplication', 'store') as 'store' | 'memory' | 'off';
 	if (mode === 'off') return undefined;
 	if (mode === 'memory') return memoryRegistry;
-	const credential: ICredentialDataDecryptedObject = await this.getCredentials('whatsUrpStore');
+	const credential = await cachedCredentials.call(this, 'whatsUrpStore');
 	return storeSeenRegistry(storeConfigFromCredential(credential), (line) =>
 		this.logger.warn(`WhatsUrp Trigger: ${line}`),
 	);

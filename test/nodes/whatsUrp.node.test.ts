@@ -197,6 +197,25 @@ describe('WhatsUrp node: sending', () => {
 		expect(output.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 
+	test('throttled (130429) twice, then accepted: the reply goes out once, not lost', async () => {
+		const item = await citizenWrote();
+		const before = simulator.outbound({ to: CITIZEN }).length;
+		simulator.injectFailure({ to: CITIZEN, code: 130429, times: 2, async: false });
+		const [output] = (await send({ operation: 'sendText', text: 'Riprova' }, [item])).outputs();
+		expect(output[0].json).toMatchObject({ operation: 'sendText', to: CITIZEN });
+		expect(simulator.outbound({ to: CITIZEN }).slice(before)).toHaveLength(1);
+	}, 20_000);
+
+	test('a refusal that is final (131026) is not tried again', async () => {
+		const item = await citizenWrote();
+		simulator.injectFailure({ to: CITIZEN, code: 131026, times: 2, async: false });
+		const error = (await send({ operation: 'sendText', text: 'x' }, [item])).error();
+		expect(error?.message).toMatch(/131026/);
+		// the second injected failure is still there: only one request was made
+		const again = (await send({ operation: 'sendText', text: 'x' }, [item])).error();
+		expect(again?.message).toMatch(/131026/);
+	});
+
 	test('a username citizen (business-scoped user id) is addressed with `recipient`', async () => {
 		const userId = 'IT.1502576394655843';
 		await simulator.citizenSends({

@@ -10,6 +10,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { toMetaJson } from '../../nodes/core/whatsapp/metaJson';
 import { computeSignature } from '../../nodes/core/whatsapp/signature';
+import { CREDENTIAL_TTL_MS } from '../../nodes/shared/credentialCache';
 import { WhatsUrpTrigger } from '../../nodes/WhatsUrpTrigger/WhatsUrpTrigger.node';
 
 const CREDENTIAL = {
@@ -62,6 +63,10 @@ function context(options: {
 	signature?: string;
 	parameters?: IDataObject;
 	storePath?: string;
+	/** The WhatsApp credential's id in the workflow (the trigger caches decrypted credentials by id). */
+	credentialId?: string;
+	/** Counts credential reads. */
+	reads?: string[];
 }): { fns: IWebhookFunctions; exchange: Exchange; warnings: string[] } {
 	const exchange: Exchange = { ended: false };
 	const warnings: string[] = [];
@@ -98,8 +103,16 @@ function context(options: {
 		getRequestObject: () => ({ rawBody: options.body, readRawBody: async () => undefined }),
 		getHeaderData: () => (options.signature ? { 'x-hub-signature-256': options.signature } : {}),
 		getQueryData: () => options.query ?? {},
-		getCredentials: async (type: string) =>
-			type === 'whatsUrpStore' ? { backend: 'sqlite', path: options.storePath } : CREDENTIAL,
+		getNode: () => ({
+			credentials: {
+				whatsAppCloudApi: { id: options.credentialId ?? 'wa-1', name: 'WhatsApp URP' },
+				whatsUrpStore: { id: `store-${options.storePath ?? 'none'}`, name: 'Archivio' },
+			},
+		}),
+		getCredentials: async (type: string) => {
+			options.reads?.push(type);
+			return type === 'whatsUrpStore' ? { backend: 'sqlite', path: options.storePath } : CREDENTIAL;
+		},
 		getNodeParameter: (name: string, fallback: unknown) => {
 			const value = name
 				.split('.')
@@ -236,5 +249,35 @@ describe('WhatsUrp Trigger: updates (POST)', () => {
 			});
 			expect((await trigger.webhook.call(fns)).workflowData?.[0]).toHaveLength(1);
 		}
+	});
+});
+
+describe('WhatsUrp Trigger: credentials', () => {
+	test('decrypted credentials are read once per credential and 10 s, not per webhook', async () => {
+		const reads: string[] = [];
+		const { body, signature } = signedBody(textWebhook('wamid.cache-1'));
+		for (let i = 0; i < 3; i++) {
+			const { fns, exchange } = context({
+				webhook: 'default',
+				body,
+				signature,
+				credentialId: 'wa-cache-test',
+				reads,
+			});
+			await trigger.webhook.call(fns);
+			expect(exchange.status ?? 200).toBe(200);
+		}
+		expect(reads).toEqual(['whatsAppCloudApi']);
+		expect(CREDENTIAL_TTL_MS).toBe(10_000);
+		// another credential (another id) is read on its own
+		const { fns } = context({
+			webhook: 'default',
+			body,
+			signature,
+			credentialId: 'wa-cache-other',
+			reads,
+		});
+		await trigger.webhook.call(fns);
+		expect(reads).toEqual(['whatsAppCloudApi', 'whatsAppCloudApi']);
 	});
 });

@@ -4,6 +4,8 @@
  * (phone and username/BSUID), media download, the chat page and the /_sim control endpoints.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Script } from 'node:vm';
 import type { CloudApiSimulator } from '../../../dev/simulators/cloudApi/server';
 import {
@@ -381,5 +383,60 @@ describe('Cloud API simulator: chat page and /_sim control endpoints', () => {
 		});
 		expect(garbage.status).toBe(400);
 		expect((await control('citizen-sends', 'POST', { type: 'text', from: {} })).status).toBe(400);
+	});
+});
+
+describe('Cloud API simulator: parallel delivery and no statuses (load tests)', () => {
+	test('webhookConcurrency 4: at most 4 POSTs in flight, all delivered, idle() waits for them', async () => {
+		let inFlight = 0;
+		let most = 0;
+		const bodies: string[] = [];
+		const server = createServer((request, response) => {
+			inFlight++;
+			most = Math.max(most, inFlight);
+			const chunks: Buffer[] = [];
+			request.on('data', (chunk: Buffer) => chunks.push(chunk));
+			request.on('end', () => {
+				bodies.push(Buffer.concat(chunks).toString());
+				setTimeout(() => {
+					inFlight--;
+					response.writeHead(200).end('ok');
+				}, 30);
+			});
+		});
+		await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+		const sim = await startSimulator({
+			webhookUrl: url,
+			webhookConcurrency: 4,
+			statusWebhooks: false,
+		});
+		try {
+			const sends = Array.from({ length: 12 }, (_, i) =>
+				sim.citizenSends({
+					from: { waId: `3934000000${String(i).padStart(2, '0')}` },
+					type: 'text',
+					text: `n${i}`,
+				}),
+			);
+			await sim.webhooksIdle();
+			expect(bodies).toHaveLength(12);
+			expect((await Promise.all(sends)).every((result) => result.status === 200)).toBe(true);
+			expect(most).toBe(4);
+			// a reply brings no status webhook
+			const sent = await post(sim, {
+				...base,
+				to: '393400000000',
+				type: 'text',
+				text: { body: 'Risposta' },
+			});
+			expect(sent.status).toBe(200);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await sim.webhooksIdle();
+			expect(bodies).toHaveLength(12);
+		} finally {
+			await sim.stop();
+			await new Promise((done) => server.close(done));
+		}
 	});
 });
