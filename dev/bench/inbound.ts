@@ -29,6 +29,17 @@
  *          --n8n-env=KEY=VALUE,… (more n8n settings) --profile (V8 profile of n8n's main process)
  *          --cold-tables (no lone first message before the closed-hours warm-up)
  *          diagnostics on a copy of inbound.json: --trigger-dedupe=memory|off, --commands-only (--only=bare,command)
+ *
+ * --queue: the "ISCRIZIONE ON" row in n8n's queue mode (dev/n8n/launcher.ts, dev/bench/queueRows.ts), with one
+ * worker and then two, in one run: main (API, port 5697 unless --port), webhook processor (the next port,
+ * where the load goes), `n8n worker` processes; n8n's database on PostgreSQL 127.0.0.1:5432, jobs on Redis
+ * 127.0.0.1:6379, the WhatsUrp store on PostgreSQL (database test, schema whatsurp_bench_inbound, dropped at
+ * the start), state in .state/bench-inbound-queue. The run warms up with 1 worker and measures the row (and
+ * its --probe row), then starts a second worker, warms up again and measures the row with new citizens.
+ * It prints msg/s, ack p50/p99 and CPU seconds per message of each n8n process's group (main, webhook,
+ * worker-1, worker-2, each with its task runner) side by side, and the 2-workers / 1-worker ratio. The
+ * options above apply except --only, --closed, --cold-tables, --rounds and --profile (refused); DB
+ * bytes/msg is the growth of n8n's PostgreSQL database and the store schema.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -41,7 +52,7 @@ import { receiveWebhook } from '../../nodes/core/whatsapp/receive';
 import { storeSeenRegistry } from '../../nodes/shared/store';
 import { startSimulatorChild, stopSimulatorChild, type SimulatorChild } from './simulatorChild';
 import { ensureN8nInstalled, repoRoot } from '../n8n/install';
-import { startN8n, webhookEndpoints, type N8nInstance } from '../n8n/launcher';
+import { startN8n, webhookEndpoints, type CredentialSpec, type N8nInstance } from '../n8n/launcher';
 import {
 	envelope,
 	incomingValue,
@@ -52,6 +63,14 @@ import type { CloudApiSimulatorOptions, OutboundMessage } from '../simulators/cl
 import { metaJson, signBody } from '../simulators/cloudApi/webhooks';
 import { startMailbox } from '../simulators/mailbox/server';
 import { startOpen311Simulator } from '../simulators/open311/server';
+import {
+	dropStoreSchema,
+	postgresBytes,
+	QUEUE_DEFAULT_PORT,
+	QUEUE_STATE_DIR,
+	queueStoreCredential,
+	queueSummary,
+} from './queueRows';
 
 const ACCOUNT = {
 	accessToken: 'bench-access-token',
@@ -78,7 +97,9 @@ const CITIZENS = Number(option('citizens', '500'));
 const WARMUP = Number(option('warmup', '50'));
 const CLOSED = Number(option('closed', '300'));
 const ROUNDS = Number(option('rounds', '1'));
-const PORT = Number(option('port', '5694'));
+/** Queue mode: the command row with 1 worker, then with 2 (see the file comment). */
+const QUEUE = process.argv.includes('--queue');
+const PORT = Number(option('port', QUEUE ? String(QUEUE_DEFAULT_PORT) : '5694'));
 /** Rows to run: bare, command, closed. */
 const ONLY = new Set(option('only', 'bare,command,closed').split(','));
 /** Profile n8n's main process (--cpu-prof) and summarise where its CPU went. */
@@ -461,10 +482,20 @@ async function failureDetails(
 	return ids.length > 0 ? [`${ids.length} failed: ${lines.join('; ')}`] : [];
 }
 
-/** utime + stime (ms) of every process in n8n's process group (n8n and its task runner), by pid. */
-function groupCpu(pgid: number): Map<number, { name: string; ms: number }> {
+interface CpuSample {
+	name: string;
+	/** the n8n process whose group it is in: main on a single n8n; main, webhook, worker-1, … in queue mode */
+	owner: string;
+	ms: number;
+}
+
+/**
+ * utime + stime (ms) of every process in an n8n process's group (it and its task runner), by pid. `owner`
+ * names the group in queue mode (its processes are then named after it); a single n8n's is `n8n main`.
+ */
+function groupCpu(pgid: number, owner?: string): Map<number, CpuSample> {
 	const tick = 100; // USER_HZ on Linux
-	const result = new Map<number, { name: string; ms: number }>();
+	const result = new Map<number, CpuSample>();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
@@ -476,11 +507,15 @@ function groupCpu(pgid: number): Map<number, { name: string; ms: number }> {
 			const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
 			const name =
 				pid === pgid
-					? 'n8n main'
+					? (owner ?? 'n8n main')
 					: /task-runner|runner/.test(cmdline)
-						? 'task runner'
-						: `pid ${pid}`;
-			result.set(pid, { name, ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / tick });
+						? `${owner ? `${owner} ` : ''}task runner`
+						: `${owner ? `${owner} ` : ''}pid ${pid}`;
+			result.set(pid, {
+				name,
+				owner: owner ?? 'main',
+				ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / tick,
+			});
 		} catch {
 			// process gone
 		}
@@ -488,18 +523,29 @@ function groupCpu(pgid: number): Map<number, { name: string; ms: number }> {
 	return result;
 }
 
+/** CPU of every n8n process group: the single n8n's, or in queue mode each process's (main, webhook, workers). */
+function n8nCpu(n8n: N8nInstance): Map<number, CpuSample> {
+	if (n8n.topology === 'single') return groupCpu(n8n.pid);
+	const all = new Map<number, CpuSample>();
+	for (const one of n8n.processes)
+		for (const [pid, sample] of groupCpu(one.pid, one.name)) all.set(pid, sample);
+	return all;
+}
+
 function cpuDelta(
-	before: Map<number, { name: string; ms: number }>,
-	after: Map<number, { name: string; ms: number }>,
-): { total: number; parts: string } {
+	before: Map<number, CpuSample>,
+	after: Map<number, CpuSample>,
+): { total: number; parts: string; byOwner: Map<string, number> } {
 	let total = 0;
 	const parts: string[] = [];
-	for (const [pid, { name, ms }] of after) {
+	const byOwner = new Map<string, number>();
+	for (const [pid, { name, owner, ms }] of after) {
 		const delta = ms - (before.get(pid)?.ms ?? 0);
 		total += delta;
+		byOwner.set(owner, (byOwner.get(owner) ?? 0) + delta);
 		if (delta > 0) parts.push(`${name} ${(delta / 1000).toFixed(1)} s`);
 	}
-	return { total, parts: parts.join(', ') };
+	return { total, parts: parts.join(', '), byOwner };
 }
 
 function fileBytes(...paths: string[]): number {
@@ -566,6 +612,8 @@ interface Row {
 	failures: string;
 	cpuMsPerMsg: number;
 	cpuParts: string;
+	/** CPU ms during the row by n8n process group (main; in queue mode also webhook, worker-1, …) */
+	cpuByProcess: Map<string, number>;
 	/** from n8n's expression-engine metrics */
 	expressions: string;
 	dbBytesPerMsg: number;
@@ -596,7 +644,8 @@ function stats(values: number[]): { p50: number; p99: number; max: number } {
 interface Context {
 	n8n: N8nInstance;
 	simulator: Simulator;
-	dbFiles: string[];
+	/** Size of n8n's database and the WhatsUrp store now (SQLite files, or PostgreSQL in queue mode). */
+	dbBytes: () => Promise<number>;
 }
 
 /** Waits until the simulator has accepted `expected` messages, or nothing new came for `idleMs`. */
@@ -633,14 +682,14 @@ async function measure(
 	await simulatorCall(simulator, '/_sim/reset', 'POST');
 	const failedBefore = await failedIds(n8n, spec.workflowId);
 	const loadBefore = loadavg()[0];
-	const cpuBefore = groupCpu(n8n.pid);
-	const dbBefore = fileBytes(...ctx.dbFiles);
+	const cpuBefore = n8nCpu(n8n);
+	const dbBefore = await ctx.dbBytes();
 	const expressionsBefore = await expressionMetrics(n8n);
 
 	const sent = await generate(spec);
 	await waitForReplies(simulator, sent.length);
 	const outbound = await simulatorCall<OutboundMessage[]>(simulator, '/_sim/outbound');
-	const cpu = cpuDelta(cpuBefore, groupCpu(n8n.pid));
+	const cpu = cpuDelta(cpuBefore, n8nCpu(n8n));
 	const expressions = expressionSummary(
 		expressionsBefore,
 		await expressionMetrics(n8n),
@@ -654,7 +703,7 @@ async function measure(
 		failedAfter.size > failedBefore.size
 			? await failureDetails(n8n, spec.workflowId, failedBefore)
 			: [];
-	const dbBytes = fileBytes(...ctx.dbFiles) - dbBefore;
+	const dbBytes = (await ctx.dbBytes()) - dbBefore;
 
 	// the k-th reply to a citizen answers the citizen's k-th message (messages round-robin over citizens)
 	const replies = new Map<string, OutboundMessage[]>();
@@ -717,6 +766,7 @@ async function measure(
 		failures: failures.join(' '),
 		cpuMsPerMsg: cpu.total / sent.length,
 		cpuParts: cpu.parts,
+		cpuByProcess: cpu.byOwner,
 		expressions,
 		dbBytesPerMsg: dbBytes / sent.length,
 		load: `${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`,
@@ -983,6 +1033,7 @@ function timingsTable(row: Row): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Set-up and rows shared by both topologies
 
 /** The most recent Sunday before today, 11:00 in Rome (the office is closed all Sunday). */
 function lastSundayMorning(): number {
@@ -995,13 +1046,152 @@ function lastSundayMorning(): number {
 	return Math.floor(sunday.getTime() / 1000); // 10:00 UTC = 11:00 or 12:00 in Rome
 }
 
+/** workflows/inbound.json, with the diagnostic variants asked for. */
+function loadInbound(): InboundJson {
+	return variant(
+		JSON.parse(readFileSync(join(repoRoot(), 'workflows/inbound.json'), 'utf8')) as InboundJson,
+	);
+}
+
+/** The credentials inbound.json names; `store` is the data of "Archivio iscrizioni". */
+function benchCredentials(
+	simulator: Simulator,
+	open311: { baseUrl: string },
+	mailbox: { smtpPort: number },
+	store: Record<string, unknown>,
+): CredentialSpec[] {
+	return [
+		{
+			name: 'WhatsApp URP',
+			type: 'whatsAppCloudApi',
+			data: { ...ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
+		},
+		{
+			name: 'Archivio iscrizioni',
+			type: 'whatsUrpStore',
+			data: store,
+		},
+		{
+			name: 'Segnala Rimini',
+			type: 'open311Api',
+			data: { baseUrl: open311.baseUrl, ...OPEN311 },
+		},
+		{
+			name: 'Casella URP (SMTP)',
+			type: 'smtp',
+			data: {
+				user: '',
+				password: '',
+				host: '127.0.0.1',
+				port: mailbox.smtpPort,
+				secure: false,
+				disableStartTls: true,
+				hostName: '',
+			},
+		},
+	];
+}
+
+/** --engine, --pool-size */
+function engineEnv(): Record<string, string> {
+	return {
+		...(ENGINE ? { N8N_EXPRESSION_ENGINE: ENGINE } : {}),
+		...(POOL_SIZE ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: POOL_SIZE } : {}),
+	};
+}
+
+/** Warm-up: `count` messages from citizens `prefix`000000…, then until their replies came (or 20 s of nothing). */
+async function warmUp(
+	simulator: Simulator,
+	url: string,
+	prefix: string,
+	count: number,
+	text: string,
+	timestamp?: () => number,
+): Promise<void> {
+	if (count <= 0) return;
+	await simulatorCall(simulator, '/_sim/reset', 'POST');
+	const sent = await generate({
+		url,
+		count,
+		concurrency: Math.min(CONCURRENCY, count),
+		waId: (i) => `${prefix}${String(i).padStart(6, '0')}`,
+		text,
+		timestamp,
+	});
+	const accepted = await waitForReplies(simulator, count, 20_000);
+	const refused = sent.filter((s) => s.status !== 200).length;
+	console.error(`warm-up ${prefix}: ${count} sent, ${refused} not 200, ${accepted} replies`);
+}
+
+/**
+ * Measures one load row and prints it (with the table's head when it is the first of `printed`), then
+ * its latency row (--probe messages one at a time, from citizens `probeWaId(i)`), printed too.
+ */
+async function loadRow(
+	ctx: Context,
+	spec: Parameters<typeof measure>[1],
+	printed: Row[],
+	probeWaId: (i: number) => string,
+): Promise<{ row: Row; probe?: Row }> {
+	const row = await measure(ctx, spec);
+	printed.push(row);
+	console.log(
+		table(printed)
+			.split('\n')
+			.slice(printed.length === 1 ? 0 : -1)
+			.join('\n'),
+	);
+	if (PROBE <= 0) return { row };
+	const probe = await measure(ctx, {
+		...spec,
+		count: PROBE,
+		concurrency: 1,
+		maxSeconds: undefined,
+		probe: { simulator: ctx.simulator },
+		waId: probeWaId,
+	});
+	console.log(latencyTable([probe]).split('\n').slice(-1).join('\n'));
+	return { row, probe };
+}
+
+/** The results' tables after their head line: load rows, latency rows, failures, per-node timings. */
+function rowDetails(rows: Row[], probes: Row[]): string[] {
+	return [
+		table(rows),
+		'',
+		...(probes.length > 0
+			? [
+					`Latency without queueing: ${PROBE} messages one at a time, each sent after the reply to the previous one.`,
+					'',
+					latencyTable(probes),
+					'',
+				]
+			: []),
+		...rows
+			.filter((row) => row.failures)
+			.map((row) => `Round ${row.round}, ${row.workflow} – ${row.message}: ${row.failures}\n`),
+		...rows.flatMap((row) => [timingsTable(row), '']),
+	];
+}
+
+/** ", K=V, …" of --n8n-env */
+function n8nEnvText(): string {
+	return Object.keys(N8N_ENV).length
+		? `, ${Object.entries(N8N_ENV)
+				.map(([k, v]) => `${k}=${v}`)
+				.join(', ')}`
+		: '';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A single n8n (regular mode, SQLite): bare, command and closed-hours rows
+
 async function main(): Promise<void> {
 	const started = Date.now();
 	await ensureN8nInstalled();
 	const stateDir = join(repoRoot(), '.state/bench-inbound');
-	const inbound = variant(
-		JSON.parse(readFileSync(join(repoRoot(), 'workflows/inbound.json'), 'utf8')) as InboundJson,
-	);
+	const inbound = loadInbound();
 	const simulator = await startSimulator();
 	const open311 = await startOpen311Simulator({ ...OPEN311, tokenDelayMs: 200 });
 	const mailbox = await startMailbox({ maxMessages: 100 });
@@ -1016,43 +1206,13 @@ async function main(): Promise<void> {
 			stateDir,
 			port: PORT,
 			fresh: true,
-			credentials: [
-				{
-					name: 'WhatsApp URP',
-					type: 'whatsAppCloudApi',
-					data: { ...ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
-				},
-				{
-					name: 'Archivio iscrizioni',
-					type: 'whatsUrpStore',
-					data: { backend: 'sqlite', path: '' },
-				},
-				{
-					name: 'Segnala Rimini',
-					type: 'open311Api',
-					data: { baseUrl: open311.baseUrl, ...OPEN311 },
-				},
-				{
-					name: 'Casella URP (SMTP)',
-					type: 'smtp',
-					data: {
-						user: '',
-						password: '',
-						host: '127.0.0.1',
-						port: mailbox.smtpPort,
-						secure: false,
-						disableStartTls: true,
-						hostName: '',
-					},
-				},
-			],
+			credentials: benchCredentials(simulator, open311, mailbox, { backend: 'sqlite', path: '' }),
 			workflows: [inbound, bareWorkflow(simulator.baseUrl)],
 			env: {
 				...(PROFILE
 					? { NODE_OPTIONS: `--inspect-port=127.0.0.1:${(inspectPort = await freePort())}` }
 					: {}),
-				...(ENGINE ? { N8N_EXPRESSION_ENGINE: ENGINE } : {}),
-				...(POOL_SIZE ? { N8N_EXPRESSION_ENGINE_POOL_SIZE: POOL_SIZE } : {}),
+				...engineEnv(),
 				// n8n's Prometheus endpoint: the expression engine's pool and evaluation counters per row
 				N8N_METRICS: 'true',
 				...N8N_ENV,
@@ -1063,40 +1223,27 @@ async function main(): Promise<void> {
 		const inboundUrl = `${n8n.baseUrl}/webhook/${triggerPath}`;
 		const bareUrl = `${n8n.baseUrl}/webhook/${BARE_PATH}`;
 		const n8nFolder = join(stateDir, '.n8n');
+		const dbFiles = [
+			'database.sqlite',
+			'database.sqlite-wal',
+			'whatsurp.sqlite',
+			'whatsurp.sqlite-wal',
+		].map((f) => join(n8nFolder, f));
 		const ctx: Context = {
 			n8n,
 			simulator,
-			dbFiles: [
-				'database.sqlite',
-				'database.sqlite-wal',
-				'whatsurp.sqlite',
-				'whatsurp.sqlite-wal',
-			].map((f) => join(n8nFolder, f)),
+			dbBytes: async () => fileBytes(...dbFiles),
 		};
 		const sunday = lastSundayMorning();
 
 		// warm-up: both workflows, both inbound paths (the data tables are created on the first closed message)
-		const warm = async (
+		const warm = (
 			url: string,
 			prefix: string,
 			count: number,
 			text: string,
 			timestamp?: () => number,
-		) => {
-			if (count <= 0) return;
-			await simulatorCall(simulator, '/_sim/reset', 'POST');
-			const sent = await generate({
-				url,
-				count,
-				concurrency: Math.min(CONCURRENCY, count),
-				waId: (i) => `${prefix}${String(i).padStart(6, '0')}`,
-				text,
-				timestamp,
-			});
-			const accepted = await waitForReplies(simulator, count, 20_000);
-			const refused = sent.filter((s) => s.status !== 200).length;
-			console.error(`warm-up ${prefix}: ${count} sent, ${refused} not 200, ${accepted} replies`);
-		};
+		) => warmUp(simulator, url, prefix, count, text, timestamp);
 		if (ONLY.has('bare')) await warm(bareUrl, '39311', WARMUP, 'ISCRIZIONE ON');
 		if (ONLY.has('command')) await warm(inboundUrl, '39312', WARMUP, 'ISCRIZIONE ON');
 		if (ONLY.has('closed') && CLOSED > 0) {
@@ -1124,27 +1271,14 @@ async function main(): Promise<void> {
 			const common = { round, count: MESSAGES, concurrency: CONCURRENCY, maxSeconds: ROW_SECONDS };
 			const printed: Row[] = [];
 			const run = async (spec: Parameters<typeof measure>[1]) => {
-				const row = await measure(ctx, spec);
-				rows.push(row);
-				printed.push(row);
-				console.log(
-					table(printed)
-						.split('\n')
-						.slice(printed.length === 1 ? 0 : -1)
-						.join('\n'),
+				const { row, probe } = await loadRow(
+					ctx,
+					spec,
+					printed,
+					(i) => `3935${round}${probes.length}${String(i).padStart(5, '0')}`,
 				);
-				if (PROBE > 0) {
-					const probe = await measure(ctx, {
-						...spec,
-						count: PROBE,
-						concurrency: 1,
-						maxSeconds: undefined,
-						probe: { simulator },
-						waId: (i) => `3935${round}${probes.length}${String(i).padStart(5, '0')}`,
-					});
-					probes.push(probe);
-					console.log(latencyTable([probe]).split('\n').slice(-1).join('\n'));
-				}
+				rows.push(row);
+				if (probe) probes.push(probe);
 			};
 			if (ONLY.has('bare'))
 				await run({
@@ -1190,29 +1324,10 @@ async function main(): Promise<void> {
 	const output = [
 		`# bench:inbound – ${new Date().toISOString()}`,
 		'',
-		`Up to ${MESSAGES} messages per row (outside office hours: ${CLOSED}) started within ${ROW_SECONDS} s, ${CONCURRENCY} concurrent POSTs, ${CITIZENS} citizens round-robin, warm-up ${WARMUP}; n8n 2.41.1 regular mode, SQLite, expression engine ${ENGINE || 'default (vm)'}${POOL_SIZE ? `, isolate pool ${POOL_SIZE}` : ''}${TRIGGER_DEDUPE ? `, inbound.json variant: trigger deduplication ${TRIGGER_DEDUPE}` : ''}${COMMANDS_ONLY ? ", inbound.json variant: only the subscription commands' nodes" : ''}${
-			Object.keys(N8N_ENV).length
-				? `, ${Object.entries(N8N_ENV)
-						.map(([k, v]) => `${k}=${v}`)
-						.join(', ')}`
-				: ''
-		}, port ${PORT}; machine: ${cpus().length} cores; run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+		`Up to ${MESSAGES} messages per row (outside office hours: ${CLOSED}) started within ${ROW_SECONDS} s, ${CONCURRENCY} concurrent POSTs, ${CITIZENS} citizens round-robin, warm-up ${WARMUP}; n8n 2.41.1 regular mode, SQLite, expression engine ${ENGINE || 'default (vm)'}${POOL_SIZE ? `, isolate pool ${POOL_SIZE}` : ''}${TRIGGER_DEDUPE ? `, inbound.json variant: trigger deduplication ${TRIGGER_DEDUPE}` : ''}${COMMANDS_ONLY ? ", inbound.json variant: only the subscription commands' nodes" : ''}${n8nEnvText()}, port ${PORT}; machine: ${cpus().length} cores; run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
 		"msg/s = replies / (first send → last reply at the simulator); ack = time to n8n's HTTP answer; reply = send → reply accepted by the simulator; n8n CPU = n8n's process group (main + task runner) during the row; DB bytes = growth of n8n's database.sqlite(+wal) and whatsurp.sqlite(+wal).",
 		'',
-		table(rows),
-		'',
-		...(probes.length > 0
-			? [
-					`Latency without queueing: ${PROBE} messages one at a time, each sent after the reply to the previous one.`,
-					'',
-					latencyTable(probes),
-					'',
-				]
-			: []),
-		...rows
-			.filter((row) => row.failures)
-			.map((row) => `Round ${row.round}, ${row.workflow} – ${row.message}: ${row.failures}\n`),
-		...rows.flatMap((row) => [timingsTable(row), '']),
+		...rowDetails(rows, probes),
 		'In this process, per POST, what the WhatsUrp Trigger does before n8n starts the execution (2,000 signed messages, mean):',
 		'',
 		'| step | per message |',
@@ -1225,7 +1340,101 @@ async function main(): Promise<void> {
 	writeFileSync(join(stateDir, 'results.md'), output);
 }
 
-void main().catch((error: unknown) => {
+// ---------------------------------------------------------------------------------------------------------
+// --queue: the command row in n8n's queue mode, with 1 worker and then 2 (helpers in queueRows.ts)
+
+async function mainQueue(): Promise<void> {
+	if (PROFILE) throw new Error('--profile samples a single n8n main process: not with --queue');
+	const started = Date.now();
+	await ensureN8nInstalled();
+	const stateDir = join(repoRoot(), QUEUE_STATE_DIR);
+	const inbound = loadInbound();
+	const simulator = await startSimulator();
+	const open311 = await startOpen311Simulator({ ...OPEN311, tokenDelayMs: 200 });
+	const mailbox = await startMailbox({ maxMessages: 100 });
+	let n8n: N8nInstance | undefined;
+	const measured: Array<{ workers: number; row: Row }> = [];
+	const probes: Row[] = [];
+	const notes: string[] = [];
+	let database = '';
+	try {
+		await dropStoreSchema();
+		n8n = await startN8n({
+			packageDir: repoRoot(),
+			stateDir,
+			port: PORT,
+			fresh: true,
+			queue: { workers: 1 },
+			credentials: benchCredentials(simulator, open311, mailbox, queueStoreCredential),
+			workflows: [inbound],
+			// no N8N_METRICS: the expression counters are the workers', and their /metrics is not reachable
+			env: { ...engineEnv(), ...N8N_ENV },
+		});
+		const [inboundId] = n8n.workflowIds;
+		const triggerPath = webhookEndpoints(inbound).find((e) => e.method === 'POST')!.path;
+		const inboundUrl = `${n8n.webhookBaseUrl}/webhook/${triggerPath}`;
+		database = n8n.queue!.postgres.database;
+		const ctx: Context = { n8n, simulator, dbBytes: () => postgresBytes(database) };
+		const printed: Row[] = [];
+		for (const workers of [1, 2]) {
+			if (workers > 1) {
+				const worker = await n8n.startWorker();
+				console.error(`${worker.name} (pid ${worker.pid}) takes jobs`);
+			}
+			// with 2 workers: the same warm-up again, so that the new worker runs about half of it
+			const known = await failedIds(n8n, inboundId);
+			await warmUp(simulator, inboundUrl, `3931${4 + workers}`, WARMUP, 'ISCRIZIONE ON');
+			const warmFailures = await failureDetails(n8n, inboundId, known);
+			if (warmFailures.length > 0)
+				notes.push(
+					`Failed executions during the warm-up with ${workers} worker(s): ${warmFailures.join('; ')}`,
+				);
+			const { row, probe } = await loadRow(
+				ctx,
+				{
+					round: 1,
+					count: MESSAGES,
+					concurrency: CONCURRENCY,
+					maxSeconds: ROW_SECONDS,
+					url: inboundUrl,
+					workflow: `inbound, ${workers} worker${workers > 1 ? 's' : ''}`,
+					message: 'ISCRIZIONE ON (policy + Accetto)',
+					workflowId: inboundId,
+					// new citizens (and wamids) per worker count
+					waId: (i) => `3936${workers}${String(i % CITIZENS).padStart(6, '0')}`,
+					text: 'ISCRIZIONE ON',
+				},
+				printed,
+				(i) => `3937${workers}${String(i).padStart(6, '0')}`,
+			);
+			measured.push({ workers, row });
+			if (probe) probes.push(probe);
+		}
+	} finally {
+		await n8n?.stop();
+		await Promise.allSettled([stopSimulator(simulator), open311.stop(), mailbox.stop()]);
+		agent.destroy();
+	}
+
+	const output = [
+		`# bench:inbound --queue – ${new Date().toISOString()}`,
+		'',
+		`Up to ${MESSAGES} messages per row started within ${ROW_SECONDS} s, ${CONCURRENCY} concurrent POSTs, ${CITIZENS} citizens round-robin, warm-up ${WARMUP} per worker count; n8n 2.41.1 queue mode (main on port ${PORT}, webhook processor on ${n8n?.queue?.webhookPort ?? PORT + 1}, workers of concurrency ${n8n?.queue?.workerConcurrency ?? '?'}), n8n's database ${database} and the WhatsUrp store (schema whatsurp_bench_inbound) on PostgreSQL, jobs on Redis, expression engine ${ENGINE || 'default (vm)'}${POOL_SIZE ? `, isolate pool ${POOL_SIZE}` : ''}${TRIGGER_DEDUPE ? `, inbound.json variant: trigger deduplication ${TRIGGER_DEDUPE}` : ''}${COMMANDS_ONLY ? ", inbound.json variant: only the subscription commands' nodes" : ''}${n8nEnvText()}; machine: ${cpus().length} cores; run took ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+		"msg/s = replies / (first send → last reply at the simulator); ack = time to the webhook processor's HTTP answer; reply = send → reply accepted by the simulator; n8n CPU = every n8n process's group (main, webhook, workers, each with its task runner) during the row; DB bytes = growth of n8n's PostgreSQL database and the store's schema.",
+		'',
+		...rowDetails(
+			measured.map((m) => m.row),
+			probes,
+		),
+		...queueSummary(measured),
+		...(notes.length > 0 ? ['', ...notes] : []),
+		'',
+	].join('\n');
+	console.log(`\n${output}`);
+	writeFileSync(join(stateDir, 'results.md'), output);
+}
+
+void (QUEUE ? mainQueue() : main()).catch((error: unknown) => {
 	console.error(error);
 	process.exit(1);
 });

@@ -38,11 +38,14 @@ import { mailboxSandboxService } from '../../dev/simulators/mailbox/sandboxServi
 import { open311SandboxService } from '../../dev/simulators/open311/sandboxService';
 import { RIMINI_CALENDAR, evaluateOfficeHours } from '../../nodes/core/calendar';
 import { assertChromiumInstalled, launchChromium, signInToN8n } from '../helpers/browser';
+import { e2eSetup } from '../helpers/topology';
 
 const repo = join(__dirname, '../..');
-const port = Number(process.env.WHATSURP_E2E_BROWSER_PORT ?? 5687);
-const stateDir = join(repo, '.state/e2e-browser');
-const screenshotDir = join(repo, 'docs/screenshots');
+const setup = e2eSetup('browser', Number(process.env.WHATSURP_E2E_BROWSER_PORT ?? 5687));
+const stateDir = setup.stateDir;
+/** The README's screenshots come from the single-instance run; queue mode keeps its own aside. */
+const screenshotDir =
+	setup.topology === 'single' ? join(repo, 'docs/screenshots') : join(stateDir, 'screenshots');
 /** The simulators' ports: not the sandbox's (5699, 5700, 5725, 5726), so that both can run. */
 const PORTS = { cloudApi: 5797, open311: 5798, smtp: 5799, mailboxPage: 5800 };
 const MAILBOX_URL = `http://127.0.0.1:${PORTS.mailboxPage}/`;
@@ -197,7 +200,7 @@ beforeAll(async () => {
 				baseUrl: simulator.baseUrl,
 			},
 		},
-		{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
+		{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: setup.storeCredential },
 		{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: FORM_LOGIN },
 	];
 	for (const service of services) {
@@ -206,10 +209,12 @@ beforeAll(async () => {
 		credentials.push(...result.credentials);
 	}
 
+	await setup.resetStore();
 	n8n = await startN8n({
 		packageDir: repo,
 		stateDir,
-		port,
+		port: setup.port,
+		queue: setup.queue,
 		fresh: true,
 		credentials,
 		workflows: workflowFiles.map(({ workflow }) => workflow),
@@ -225,7 +230,7 @@ beforeAll(async () => {
 				endpoint.nodeType === `${OUR_TYPES}whatsUrpTrigger` && endpoint.method === 'POST',
 		);
 	if (!trigger) throw new Error('No workflow in workflows/ has a WhatsUrp Trigger');
-	simulator.setWebhookUrl(`${n8n.baseUrl}/webhook/${trigger.path}`);
+	simulator.setWebhookUrl(`${n8n.webhookBaseUrl}/webhook/${trigger.path}`);
 
 	browser = await launchChromium();
 }, 15 * 60_000);
@@ -345,7 +350,7 @@ describe('The citizen in the chat page, the operator in the mailbox', () => {
 				return opened;
 			},
 		);
-		expect(new URL(form.url()).origin).toBe(n8n!.baseUrl);
+		expect(new URL(form.url()).origin).toBe(n8n!.webhookBaseUrl);
 		const formText = await form.locator('#n8n-form').innerText();
 		expect(formText).toContain('Risposta al cittadino');
 		expect(formText).toContain(QUESTION);
@@ -665,7 +670,7 @@ test('screenshot: the staff form, page 1, behind its login', async () => {
 	try {
 		const page = await context.newPage();
 		await step(page, 'open the broadcast form /form/avviso-whatsapp', async () => {
-			const response = await page.goto(`${n8n!.baseUrl}/form/avviso-whatsapp`);
+			const response = await page.goto(`${n8n!.webhookBaseUrl}/form/avviso-whatsapp`);
 			expect(response?.status()).toBe(200);
 			await page.locator('#n8n-form').waitFor();
 		});

@@ -32,12 +32,11 @@ export class TtlCache<V> {
 		this.entries.set(key, { value, expiresAt: now + this.ttlMs });
 		while (this.entries.size > this.maxEntries)
 			this.entries.delete(this.entries.keys().next().value as string);
-		try {
-			return await value;
-		} catch (error) {
+		// a failed load is forgotten; the caller still gets its rejection
+		value.catch(() => {
 			if (this.entries.get(key)?.value === value) this.entries.delete(key);
-			throw error;
-		}
+		});
+		return await value;
 	}
 
 	delete(key: string): void {
