@@ -52,6 +52,7 @@ import { receiveWebhook } from '../../nodes/core/whatsapp/receive';
 import { storeSeenRegistry } from '../../nodes/shared/store';
 import { startSimulatorChild, stopSimulatorChild, type SimulatorChild } from './simulatorChild';
 import { ensureN8nInstalled, repoRoot } from '../n8n/install';
+import { inboundCredentials } from '../n8n/workflowCredentials';
 import { startN8n, webhookEndpoints, type CredentialSpec, type N8nInstance } from '../n8n/launcher';
 import {
 	envelope,
@@ -1060,36 +1061,12 @@ function benchCredentials(
 	mailbox: { smtpPort: number },
 	store: Record<string, unknown>,
 ): CredentialSpec[] {
-	return [
-		{
-			name: 'WhatsApp URP',
-			type: 'whatsAppCloudApi',
-			data: { ...ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
-		},
-		{
-			name: 'Archivio iscrizioni',
-			type: 'whatsUrpStore',
-			data: store,
-		},
-		{
-			name: 'Segnala Rimini',
-			type: 'open311Api',
-			data: { baseUrl: open311.baseUrl, ...OPEN311 },
-		},
-		{
-			name: 'Casella URP (SMTP)',
-			type: 'smtp',
-			data: {
-				user: '',
-				password: '',
-				host: '127.0.0.1',
-				port: mailbox.smtpPort,
-				secure: false,
-				disableStartTls: true,
-				hostName: '',
-			},
-		},
-	];
+	return inboundCredentials({
+		whatsApp: { ...ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
+		open311: { baseUrl: open311.baseUrl, ...OPEN311 },
+		smtpPort: mailbox.smtpPort,
+		store,
+	});
 }
 
 /** --engine, --pool-size */

@@ -5,19 +5,15 @@
  */
 import { Client } from 'pg';
 
+import { LOCAL_POSTGRES } from '../n8n/queueMode';
+
 /** Main on this port, the webhook processor on the next (the single-instance benchmark uses 5694). */
 export const QUEUE_DEFAULT_PORT = 5697;
 /** Under the repository; n8n's PostgreSQL database and Redis prefix derive from it (dev/n8n/queueMode.ts). */
 export const QUEUE_STATE_DIR = '.state/bench-inbound-queue';
 
 /** The PostgreSQL the tests and queue mode use (trust authentication; the store lives in database `test`). */
-const POSTGRES = {
-	host: '127.0.0.1',
-	port: 5432,
-	database: 'test',
-	user: 'postgres',
-	password: '',
-} as const;
+const POSTGRES = LOCAL_POSTGRES;
 const STORE_SCHEMA = 'whatsurp_bench_inbound';
 
 /** The data of the "Archivio iscrizioni" credential (whatsUrpStore) in queue mode. */

@@ -528,7 +528,10 @@ function spawnN8nProcess(spec: {
 	banner: string;
 	log: (line: string) => void;
 }): N8nProcess {
-	appendFileSync(spec.logPath, `\n===== ${spec.banner} started ${new Date().toISOString()} =====\n`);
+	appendFileSync(
+		spec.logPath,
+		`\n===== ${spec.banner} started ${new Date().toISOString()} =====\n`,
+	);
 	const logStart = statSync(spec.logPath).size;
 	const logs = (): string => {
 		const fd = openSync(spec.logPath, 'r');
@@ -807,8 +810,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		const deadline = Date.now() + startTimeoutMs;
 		let settings: RestResponse<{ userManagement?: { showSetupOnFirstLoad?: boolean } }> | undefined;
 		while (!settings) {
-			if (main.exitInfo() !== undefined)
-				throw failure(`n8n exited early (${main.exitInfo()})`);
+			if (main.exitInfo() !== undefined) throw failure(`n8n exited early (${main.exitInfo()})`);
 			if (Date.now() > deadline)
 				throw failure(`n8n was not ready within ${Math.round(startTimeoutMs / 1000)} s`);
 			try {
@@ -1048,7 +1050,6 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		throw error instanceof HttpError ? failure(error.message) : error;
 	}
 }
-
 
 /**
  * Workflow files reference credentials by name only ({ name }); n8n resolves a name to its credential on

@@ -8,6 +8,15 @@ import { connect } from 'node:net';
 import { basename } from 'node:path';
 import { Client } from 'pg';
 
+/** This machine's PostgreSQL as the tests and benchmarks use it: trust authentication, database `test`. */
+export const LOCAL_POSTGRES = {
+	host: '127.0.0.1',
+	port: 5432,
+	database: 'test',
+	user: 'postgres',
+	password: '',
+} as const;
+
 export interface QueueModeOptions {
 	/** `n8n worker` processes (default 2). */
 	workers?: number;

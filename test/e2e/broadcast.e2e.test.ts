@@ -14,6 +14,7 @@ import { join } from 'node:path';
 
 import { ensureN8nInstalled } from '../../dev/n8n/install';
 import { startN8n, type CredentialSpec, type N8nInstance } from '../../dev/n8n/launcher';
+import { mailboxCredential } from '../../dev/n8n/workflowCredentials';
 import type { CloudApiSimulator } from '../../dev/simulators/cloudApi/server';
 import { startMailbox } from '../../dev/simulators/mailbox/server';
 import type { Mailbox } from '../../dev/simulators/mailbox/types';
@@ -75,18 +76,7 @@ function credentials(): CredentialSpec[] {
 			type: 'whatsUrpStore',
 			data: setup.storeCredential,
 		},
-		{
-			name: 'Casella URP (SMTP)',
-			type: 'smtp',
-			data: {
-				user: '',
-				password: '',
-				host: '127.0.0.1',
-				port: mailbox.smtpPort,
-				secure: false,
-				disableStartTls: true,
-			},
-		},
+		mailboxCredential(mailbox.smtpPort),
 		{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: FORM_AUTH },
 	];
 }
@@ -112,12 +102,14 @@ async function seed(list: string, count: number): Promise<string[]> {
 	// a few at a time: tens of thousands in queue mode
 	for (let start = 0; start < ids.length; start += 25) {
 		await Promise.all(
-			ids.slice(start, start + 25).map((waId) =>
-				store.importSubscriber(
-					{ citizen: { waId }, lists: [list], consentAt: CONSENT, policyVersion: '2026-01' },
-					{ at: CONSENT, channel: 'import' },
+			ids
+				.slice(start, start + 25)
+				.map((waId) =>
+					store.importSubscriber(
+						{ citizen: { waId }, lists: [list], consentAt: CONSENT, policyVersion: '2026-01' },
+						{ at: CONSENT, channel: 'import' },
+					),
 				),
-			),
 		);
 	}
 	return ids;
@@ -141,9 +133,7 @@ async function crashDuringBroadcast(): Promise<string> {
 		(one) =>
 			one.role === 'worker' &&
 			one.exitInfo() === undefined &&
-			running.some((execution) =>
-				one.logs().includes(`Worker started execution ${execution.id} `),
-			),
+			running.some((execution) => one.logs().includes(`Worker started execution ${execution.id} `)),
 	);
 	if (!worker)
 		throw new Error(

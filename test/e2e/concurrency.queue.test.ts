@@ -93,7 +93,12 @@ beforeAll(async () => {
 				.filter(seeded)
 				.map((n) =>
 					store.importSubscriber(
-						{ citizen: { waId: waIdOf(n) }, lists: LISTS, consentAt: CONSENT, policyVersion: '2026-01' },
+						{
+							citizen: { waId: waIdOf(n) },
+							lists: LISTS,
+							consentAt: CONSENT,
+							policyVersion: '2026-01',
+						},
 						{ at: CONSENT, channel: 'import' },
 					),
 				),

@@ -14,6 +14,7 @@ import {
 	type N8nInstance,
 	type StartN8nOptions,
 } from '../../dev/n8n/launcher';
+import { inboundCredentials } from '../../dev/n8n/workflowCredentials';
 import { startMailbox, type Mailbox } from '../../dev/simulators/mailbox/server';
 import { startOpen311Simulator, type Open311Simulator } from '../../dev/simulators/open311/server';
 import type {
@@ -124,36 +125,12 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 		port: setup.port,
 		queue: setup.queue,
 		fresh,
-		credentials: [
-			{
-				name: 'WhatsApp URP',
-				type: 'whatsAppCloudApi',
-				data: { ...TEST_ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
-			},
-			{
-				name: 'Archivio iscrizioni',
-				type: 'whatsUrpStore',
-				data: setup.storeCredential,
-			},
-			{
-				name: 'Segnala Rimini',
-				type: 'open311Api',
-				data: { baseUrl: open311.baseUrl, ...OPEN311 },
-			},
-			{
-				name: 'Casella URP (SMTP)',
-				type: 'smtp',
-				data: {
-					user: '',
-					password: '',
-					host: '127.0.0.1',
-					port: mailbox.smtpPort,
-					secure: false,
-					disableStartTls: true,
-					hostName: '',
-				},
-			},
-		],
+		credentials: inboundCredentials({
+			whatsApp: { ...TEST_ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
+			open311: { baseUrl: open311.baseUrl, ...OPEN311 },
+			smtpPort: mailbox.smtpPort,
+			store: setup.storeCredential,
+		}),
 		workflows: [inboundWorkflow],
 	});
 	let n8n: N8nInstance;

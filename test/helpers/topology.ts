@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 import type { QueueModeOptions } from '../../dev/n8n/launcher';
+import { LOCAL_POSTGRES } from '../../dev/n8n/queueMode';
 import type { StoreConfig } from '../../nodes/core/store';
 
 declare const __WHATSURP_TOPOLOGY__: string | undefined;
@@ -24,13 +25,7 @@ export const TOPOLOGY: Topology =
 export const inQueueMode = TOPOLOGY === 'queue';
 
 /** The PostgreSQL the tests use (see .ci/run): trust authentication, database `test`. */
-export const TEST_POSTGRES = {
-	host: '127.0.0.1',
-	port: 5432,
-	database: 'test',
-	user: 'postgres',
-	password: '',
-} as const;
+export const TEST_POSTGRES = LOCAL_POSTGRES;
 
 const repo = join(__dirname, '../..');
 
