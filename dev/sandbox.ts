@@ -9,7 +9,7 @@
  */
 import { createHash } from 'crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { join, relative } from 'path';
 import { ensureN8nInstalled, repoRoot } from './n8n/install';
 import {
 	cloudApiSandboxService,
@@ -31,6 +31,7 @@ import {
 	startN8n,
 	webhookEndpoints,
 } from './n8n/launcher';
+import { LOCAL_POSTGRES } from './n8n/queueMode';
 
 /** Something the sandbox runs next to n8n (a simulator). */
 export interface SandboxService {
@@ -68,6 +69,23 @@ const SANDBOX_CREDENTIALS: CredentialSpec[] = [
 	// who may open the staff's broadcast form (workflows/broadcast.json); a throwaway sandbox password
 	{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: SANDBOX_FORM_LOGIN },
 ];
+
+/**
+ * `npm start -- --queue`: the same sandbox in n8n's queue mode (main, a webhook processor on the next
+ * port, two workers; n8n's database on PostgreSQL and its jobs on Redis on this machine), with the
+ * store on PostgreSQL (schema whatsurp_sandbox). Its state is .state/sandbox-queue.
+ */
+const QUEUE = process.argv.includes('--queue');
+
+/** The store credential for queue mode: every process must see the same store. */
+function inQueueMode(credential: CredentialSpec): CredentialSpec {
+	return credential.type === 'whatsUrpStore'
+		? {
+				...credential,
+				data: { backend: 'postgres', ...LOCAL_POSTGRES, schema: 'whatsurp_sandbox', ssl: false },
+			}
+		: credential;
+}
 
 /** Body sent in the printed curl line of a POST webhook, unless the workflow pins sample data for it. */
 const EXAMPLE_BODY = { timestamp: '2026-04-06T10:00:00+02:00' };
@@ -215,7 +233,8 @@ function curlLines(baseUrl: string, live: LiveWorkflow, file: WorkflowFile): str
 
 async function main(): Promise<number> {
 	const repo = repoRoot();
-	const port = Number(process.env.N8N_PORT ?? DEFAULT_PORT);
+	// queue mode: 5878 (webhook processor 5879), clear of the tests' ports
+	const port = Number(process.env.N8N_PORT ?? (QUEUE ? DEFAULT_PORT + 200 : DEFAULT_PORT));
 	if (!Number.isInteger(port) || port <= 0 || port > 65535)
 		throw new Error(`N8N_PORT must be a port number, not "${process.env.N8N_PORT}"`);
 	const workflows = readWorkflows(join(repo, 'workflows'));
@@ -268,14 +287,26 @@ async function main(): Promise<number> {
 			credentials.push(...(result.credentials ?? []));
 		}
 
-		const stateDir = join(repo, '.state', 'sandbox');
-		n8n = await startN8n({ packageDir: repo, stateDir, port, fresh: false, env, credentials });
+		const stateDir = join(repo, '.state', QUEUE ? 'sandbox-queue' : 'sandbox');
+		if (QUEUE)
+			console.log(
+				`Queue mode: main on ${port}, webhook processor on ${port + 1}, 2 workers, PostgreSQL and Redis on 127.0.0.1`,
+			);
+		n8n = await startN8n({
+			packageDir: repo,
+			stateDir,
+			port,
+			fresh: false,
+			env,
+			credentials: QUEUE ? credentials.map(inQueueMode) : credentials,
+			queue: QUEUE ? { workers: 2 } : undefined,
+		});
 		const synced = await syncWorkflows(n8n, stateDir, workflows);
 		const endpoints = synced
 			.filter(({ live }) => live.active)
 			.flatMap(({ live }) => webhookEndpoints({ nodes: live.activeVersion?.nodes ?? live.nodes }));
 		for (const service of started)
-			serviceLines.push(...(service.connect?.(n8n.baseUrl, endpoints) ?? []));
+			serviceLines.push(...(service.connect?.(n8n.webhookBaseUrl, endpoints) ?? []));
 		if (interrupted) return 0;
 
 		const lines = [
@@ -290,15 +321,15 @@ async function main(): Promise<number> {
 			lines.push(
 				`  • ${live.name ?? file.workflow.name}  ${n8n.baseUrl}/workflow/${live.id}  (${note})`,
 			);
-			for (const curl of curlLines(n8n.baseUrl, live, file)) lines.push(`      ${curl}`);
+			for (const curl of curlLines(n8n.webhookBaseUrl, live, file)) lines.push(`      ${curl}`);
 		}
 		if (serviceLines.length > 0) lines.push('', ...serviceLines);
 		lines.push(
-			`Avvisi:    form at ${n8n.baseUrl}/form/avviso-whatsapp (login ${SANDBOX_FORM_LOGIN.user} / ${SANDBOX_FORM_LOGIN.password})`,
+			`Avvisi:    form at ${n8n.webhookBaseUrl}/form/avviso-whatsapp (login ${SANDBOX_FORM_LOGIN.user} / ${SANDBOX_FORM_LOGIN.password})`,
 		);
 		lines.push(
 			'',
-			`Data kept in .state/sandbox/ (n8n log: .state/sandbox/n8n.log). Ctrl-C stops n8n.`,
+			`Data kept in ${relative(repo, stateDir)}/ (n8n log: ${relative(repo, stateDir)}/n8n.log${QUEUE ? ', one per process' : ''}). Ctrl-C stops n8n.`,
 			'',
 		);
 		console.log(lines.join('\n'));
