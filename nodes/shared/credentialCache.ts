@@ -2,7 +2,7 @@
  * Decrypted credentials kept for a few seconds per process, for webhook code. In n8n 2.x every
  * credential read in a webhook builds an expression sandbox (~60 ms of CPU): the WhatsUrp Trigger read
  * two per webhook before the workflow even started, which bounded a webhook processor to a few
- * webhooks a second (BENCHMARKS.md, "Running at scale"). A changed credential (e.g. a rotated app
+ * webhooks a second (BENCHMARKS.md, "Queue mode"). A changed credential (e.g. a rotated app
  * secret) applies within CREDENTIAL_TTL_MS.
  */
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';

@@ -29,7 +29,10 @@ import {
 	type CredentialSpec,
 	type N8nInstance,
 } from '../../dev/n8n/launcher';
-import { SANDBOX_CLOUD_API } from '../../dev/simulators/cloudApi/sandboxService';
+import {
+	SANDBOX_CLOUD_API,
+	sandboxWhatsAppCredential,
+} from '../../dev/simulators/cloudApi/sandboxService';
 import {
 	startCloudApiSimulator,
 	type CloudApiSimulator,
@@ -187,19 +190,7 @@ beforeAll(async () => {
 		now: clock.now,
 	});
 	const credentials: CredentialSpec[] = [
-		{
-			name: 'WhatsApp URP',
-			type: 'whatsAppCloudApi',
-			data: {
-				accessToken: SANDBOX_CLOUD_API.accessToken,
-				phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
-				businessAccountId: '',
-				appSecret: SANDBOX_CLOUD_API.appSecret,
-				verifyToken: SANDBOX_CLOUD_API.verifyToken,
-				apiVersion: SANDBOX_CLOUD_API.apiVersion,
-				baseUrl: simulator.baseUrl,
-			},
-		},
+		sandboxWhatsAppCredential(simulator.baseUrl),
 		{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: setup.storeCredential },
 		{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: FORM_LOGIN },
 	];

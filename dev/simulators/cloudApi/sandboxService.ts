@@ -18,6 +18,23 @@ export const SANDBOX_CLOUD_API = {
 
 export const DEFAULT_SIMULATOR_PORT = 5699;
 
+/** "WhatsApp URP": the whatsAppCloudApi credential for the sandbox's account on a simulator. */
+export function sandboxWhatsAppCredential(simulatorBaseUrl: string): CredentialSpec {
+	return {
+		name: 'WhatsApp URP',
+		type: 'whatsAppCloudApi',
+		data: {
+			accessToken: SANDBOX_CLOUD_API.accessToken,
+			phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
+			businessAccountId: '',
+			appSecret: SANDBOX_CLOUD_API.appSecret,
+			verifyToken: SANDBOX_CLOUD_API.verifyToken,
+			apiVersion: SANDBOX_CLOUD_API.apiVersion,
+			baseUrl: simulatorBaseUrl,
+		},
+	};
+}
+
 export interface CloudApiSandboxService {
 	name: string;
 	start(): Promise<{ lines: string[]; credentials: CredentialSpec[] }>;
@@ -44,21 +61,7 @@ export function cloudApiSandboxService(port = DEFAULT_SIMULATOR_PORT): CloudApiS
 				lines: [
 					`WhatsApp:  chat as a citizen at ${simulator.chatUrl} (Cloud API simulator at ${simulator.baseUrl})`,
 				],
-				credentials: [
-					{
-						name: 'WhatsApp URP',
-						type: 'whatsAppCloudApi',
-						data: {
-							accessToken: SANDBOX_CLOUD_API.accessToken,
-							phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
-							businessAccountId: '',
-							appSecret: SANDBOX_CLOUD_API.appSecret,
-							verifyToken: SANDBOX_CLOUD_API.verifyToken,
-							apiVersion: SANDBOX_CLOUD_API.apiVersion,
-							baseUrl: simulator.baseUrl,
-						},
-					},
-				],
+				credentials: [sandboxWhatsAppCredential(simulator.baseUrl)],
 			};
 		},
 		connect(baseUrl, endpoints) {

@@ -2,7 +2,7 @@
  * A small in-process cache whose entries expire after a fixed time, bounded in size (the oldest entry
  * goes first). The WhatsUrp Trigger keeps its decrypted credentials here for a few seconds: n8n 2.x
  * builds a fresh expression sandbox for every credential read in a webhook, which made each webhook
- * cost two sandboxes before the workflow even started (see BENCHMARKS.md, "Running at scale").
+ * cost two sandboxes before the workflow even started (README, "Running at scale").
  */
 export class TtlCache<V> {
 	private readonly entries = new Map<string, { value: Promise<V>; expiresAt: number }>();
