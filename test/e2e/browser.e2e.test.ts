@@ -30,7 +30,7 @@ import {
 	type N8nInstance,
 } from '../../dev/n8n/launcher';
 import {
-	SANDBOX_CLOUD_API,
+	sandboxSimulatorOptions,
 	sandboxWhatsAppCredential,
 } from '../../dev/simulators/cloudApi/sandboxService';
 import {
@@ -180,13 +180,7 @@ beforeAll(async () => {
 	const clock = officeHoursClock();
 	clockNote = clock.note;
 	simulator = await startCloudApiSimulator({
-		port: PORTS.cloudApi,
-		accessToken: SANDBOX_CLOUD_API.accessToken,
-		appSecret: SANDBOX_CLOUD_API.appSecret,
-		phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
-		displayPhoneNumber: SANDBOX_CLOUD_API.displayPhoneNumber,
-		verifiedName: 'URP Comune di Rimini (sandbox)',
-		webhookRetry: { attempts: 3, backoffMs: 2000 },
+		...sandboxSimulatorOptions(PORTS.cloudApi),
 		now: clock.now,
 	});
 	const credentials: CredentialSpec[] = [

@@ -5,7 +5,11 @@
  * The token and secrets are the sandbox's own throwaway values, never Meta's.
  */
 import type { CredentialSpec, WebhookEndpoint } from '../../n8n/launcher';
-import { startCloudApiSimulator, type CloudApiSimulator } from './server';
+import {
+	startCloudApiSimulator,
+	type CloudApiSimulator,
+	type CloudApiSimulatorOptions,
+} from './server';
 
 export const SANDBOX_CLOUD_API = {
 	accessToken: 'sandbox-access-token',
@@ -17,6 +21,19 @@ export const SANDBOX_CLOUD_API = {
 };
 
 export const DEFAULT_SIMULATOR_PORT = 5699;
+
+/** The sandbox's simulated number and account, as Meta would redeliver (3 retries). */
+export function sandboxSimulatorOptions(port: number): CloudApiSimulatorOptions {
+	return {
+		port,
+		accessToken: SANDBOX_CLOUD_API.accessToken,
+		appSecret: SANDBOX_CLOUD_API.appSecret,
+		phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
+		displayPhoneNumber: SANDBOX_CLOUD_API.displayPhoneNumber,
+		verifiedName: 'URP Comune di Rimini (sandbox)',
+		webhookRetry: { attempts: 3, backoffMs: 2000 },
+	};
+}
 
 /** "WhatsApp URP": the whatsAppCloudApi credential for the sandbox's account on a simulator. */
 export function sandboxWhatsAppCredential(simulatorBaseUrl: string): CredentialSpec {
@@ -48,15 +65,7 @@ export function cloudApiSandboxService(port = DEFAULT_SIMULATOR_PORT): CloudApiS
 	return {
 		name: 'the WhatsApp Cloud API simulator',
 		async start() {
-			simulator = await startCloudApiSimulator({
-				port,
-				accessToken: SANDBOX_CLOUD_API.accessToken,
-				appSecret: SANDBOX_CLOUD_API.appSecret,
-				phoneNumberId: SANDBOX_CLOUD_API.phoneNumberId,
-				displayPhoneNumber: SANDBOX_CLOUD_API.displayPhoneNumber,
-				verifiedName: 'URP Comune di Rimini (sandbox)',
-				webhookRetry: { attempts: 3, backoffMs: 2000 },
-			});
+			simulator = await startCloudApiSimulator(sandboxSimulatorOptions(port));
 			return {
 				lines: [
 					`WhatsApp:  chat as a citizen at ${simulator.chatUrl} (Cloud API simulator at ${simulator.baseUrl})`,
