@@ -475,36 +475,57 @@ export class BroadcastLedger {
 	): Promise<{ updated: number; unchanged: number; unmatched: number }> {
 		const at = now.toISOString();
 		return await this.engine.transaction(function* () {
-			let updated = 0;
-			let unchanged = 0;
-			let unmatched = 0;
-			for (const update of updates) {
-				// own keys only: a status "constructor" or "__proto__" must not find Object's members
-				const from = Object.hasOwn(STATUS_TRANSITIONS, update.status)
-					? STATUS_TRANSITIONS[update.status]
-					: undefined;
-				if (from !== undefined) {
-					const { changes } = yield* sql(
-						`UPDATE broadcast_delivery SET state = $2, error_code = COALESCE($3, error_code), updated_at = $4
-						WHERE wamid = $1 AND state IN (${from.map((s) => `'${s}'`).join(', ')})`,
-						update.wamid,
-						update.status,
-						update.status === 'failed' ? storableErrorCode(update.errorCode) : null,
-						at,
-					);
-					if (changes > 0) {
-						updated += changes;
-						continue;
-					}
-				}
-				const { rows } = yield* sql(
-					'SELECT 1 AS found FROM broadcast_delivery WHERE wamid = $1',
-					update.wamid,
-				);
-				if (rows.length > 0) unchanged += 1;
-				else unmatched += 1;
-			}
-			return { updated, unchanged, unmatched };
+			const outcome = yield* applyBroadcastStatuses(updates, at);
+			return { updated: outcome.updated, unchanged: outcome.unchanged, unmatched: outcome.unmatched.length };
 		});
 	}
+}
+
+/**
+ * The body of {@link BroadcastLedger.recordStatuses}, for a caller that records more in the same
+ * transaction: returns the updates that matched no broadcast delivery, and the broadcasts touched.
+ */
+export function* applyBroadcastStatuses(
+	updates: DeliveryStatusUpdate[],
+	at: string,
+): TxBody<{
+	updated: number;
+	unchanged: number;
+	unmatched: DeliveryStatusUpdate[];
+	broadcastIds: string[];
+}> {
+	let updated = 0;
+	let unchanged = 0;
+	const unmatched: DeliveryStatusUpdate[] = [];
+	const broadcastIds = new Set<string>();
+	for (const update of updates) {
+		// own keys only: a status "constructor" or "__proto__" must not find Object's members
+		const from = Object.hasOwn(STATUS_TRANSITIONS, update.status)
+			? STATUS_TRANSITIONS[update.status]
+			: undefined;
+		if (from !== undefined) {
+			const { rows } = yield* sql(
+				`UPDATE broadcast_delivery SET state = $2, error_code = COALESCE($3, error_code), updated_at = $4
+				WHERE wamid = $1 AND state IN (${from.map((s) => `'${s}'`).join(', ')}) RETURNING broadcast_id`,
+				update.wamid,
+				update.status,
+				update.status === 'failed' ? storableErrorCode(update.errorCode) : null,
+				at,
+			);
+			if (rows.length > 0) {
+				updated += rows.length;
+				for (const row of rows) broadcastIds.add(String(row.broadcast_id));
+				continue;
+			}
+		}
+		const { rows } = yield* sql(
+			'SELECT broadcast_id FROM broadcast_delivery WHERE wamid = $1',
+			update.wamid,
+		);
+		if (rows.length > 0) {
+			unchanged += 1;
+			broadcastIds.add(String(rows[0].broadcast_id));
+		} else unmatched.push(update);
+	}
+	return { updated, unchanged, unmatched, broadcastIds: [...broadcastIds] };
 }

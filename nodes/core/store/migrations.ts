@@ -113,8 +113,79 @@ const broadcastsV2: Migration = {
 	],
 };
 
+/**
+ * Version 3: conversation state (store/conversations.ts) and recorded delivery statuses
+ * (store/statuses.ts). `conversation_case`: one row per citizen's question or report, no message text
+ * and no phone number beyond the citizen's store key; `report_draft`: the parts of a report not complete
+ * yet, one row per citizen (the row serialises that citizen's parts); `closure_reply`: one row per
+ * citizen and closed period that got the automatic reply; `delivery_status_tally`: statuses per day;
+ * `broadcast.last_status_at`: when a status of the broadcast last arrived.
+ */
+const conversationsV3: Migration = {
+	version: 3,
+	name: 'conversations',
+	statements: (d) => [
+		`CREATE TABLE conversation_case (
+			id ${d.serialId},
+			citizen_key ${d.key} NOT NULL,
+			kind TEXT NOT NULL CHECK (kind IN ('question', 'report')),
+			channel TEXT NOT NULL,
+			state TEXT NOT NULL CHECK (state IN ('received', 'routed', 'answered', 'registered', 'closed')),
+			opened_at ${d.timestamp} NOT NULL,
+			first_message_id TEXT,
+			messages INTEGER NOT NULL,
+			out_of_hours INTEGER NOT NULL,
+			routed_to TEXT CHECK (routed_to IN ('operators', 'urp_mailbox', 'segnala')),
+			routed_at ${d.timestamp},
+			portal_service TEXT,
+			portal_request_id TEXT,
+			answered_at ${d.timestamp},
+			answered_how TEXT CHECK (answered_how IN ('text', 'template')),
+			reply_wamid TEXT,
+			reply_status TEXT,
+			reply_status_at ${d.timestamp},
+			closed_at ${d.timestamp},
+			closed_reason TEXT,
+			updated_at ${d.timestamp} NOT NULL
+		)`,
+		`CREATE UNIQUE INDEX conversation_case_message_uq ON conversation_case (first_message_id)
+			WHERE first_message_id IS NOT NULL`,
+		'CREATE INDEX conversation_case_reply_idx ON conversation_case (reply_wamid) WHERE reply_wamid IS NOT NULL',
+		'CREATE INDEX conversation_case_citizen_idx ON conversation_case (citizen_key, id)',
+		'CREATE INDEX conversation_case_state_idx ON conversation_case (state, opened_at)',
+		`CREATE TABLE report_draft (
+			citizen_key ${d.key} PRIMARY KEY,
+			case_id INTEGER,
+			parts ${d.json} NOT NULL,
+			opened_at ${d.timestamp} NOT NULL,
+			updated_at ${d.timestamp} NOT NULL
+		)`,
+		`CREATE TABLE closure_reply (
+			citizen_key ${d.key} NOT NULL,
+			closure TEXT NOT NULL,
+			replied_at ${d.timestamp} NOT NULL,
+			PRIMARY KEY (citizen_key, closure)
+		)`,
+		'CREATE INDEX closure_reply_replied_at_idx ON closure_reply (replied_at)',
+		`CREATE TABLE delivery_status_tally (
+			day TEXT PRIMARY KEY,
+			sent INTEGER NOT NULL,
+			delivered INTEGER NOT NULL,
+			read INTEGER NOT NULL,
+			failed INTEGER NOT NULL,
+			other INTEGER NOT NULL,
+			broadcast INTEGER NOT NULL,
+			cases INTEGER NOT NULL,
+			unknown INTEGER NOT NULL,
+			last_status TEXT,
+			last_status_at ${d.timestamp}
+		)`,
+		`ALTER TABLE broadcast ADD COLUMN last_status_at ${d.timestamp}`,
+	],
+};
+
 /** Every migration, in version order. */
-export const MIGRATIONS: readonly Migration[] = [subscriptionsV1, broadcastsV2];
+export const MIGRATIONS: readonly Migration[] = [subscriptionsV1, broadcastsV2, conversationsV3];
 
 /** The schema version this code writes and reads: the last migration's. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,9 +9,17 @@
  * under that lock and backed by the database (a conditional upsert, a unique partial index).
  */
 import { BroadcastLedger } from '../broadcast/ledger';
+import type { DeliveryStatusUpdate } from '../broadcast/types';
+import { ConversationLedger } from './conversations';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
+import {
+	recordDeliveryStatuses,
+	statusTally,
+	type StatusRecordOutcome,
+	type StatusTallyDay,
+} from './statuses';
 import {
 	anonymousSubject,
 	decodeCursor,
@@ -141,6 +149,15 @@ export interface SubscriptionStore {
 	pruneInboundSeen(olderThan: Date): Promise<number>;
 	/** The broadcast ledger on the same database (DESIGN §6). */
 	readonly broadcasts: BroadcastLedger;
+	/** Reports being assembled, the once-per-closure reply and the cases, on the same database. */
+	readonly conversations: ConversationLedger;
+	/**
+	 * Delivery statuses from the trigger, in one transaction: the broadcast ledger and the cases' replies
+	 * move forward only, whatever order they arrive in; every status is counted in the daily tally.
+	 */
+	recordDeliveryStatuses(updates: DeliveryStatusUpdate[], now: Date): Promise<StatusRecordOutcome>;
+	/** The recorded statuses per day (UTC), newest first. */
+	statusTally(days?: number): Promise<StatusTallyDay[]>;
 	/** Closes the connection(s). Further calls fail with StoreError. */
 	close(): Promise<void>;
 }
@@ -678,6 +695,7 @@ function pageSize(limit: unknown): number {
 export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly backend: 'sqlite' | 'postgres';
 	readonly broadcasts: BroadcastLedger;
+	readonly conversations: ConversationLedger;
 
 	constructor(
 		private readonly engine: Engine,
@@ -685,6 +703,18 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	) {
 		this.backend = engine.backend;
 		this.broadcasts = new BroadcastLedger(engine);
+		this.conversations = new ConversationLedger(engine);
+	}
+
+	async recordDeliveryStatuses(
+		updates: DeliveryStatusUpdate[],
+		now: Date,
+	): Promise<StatusRecordOutcome> {
+		return await recordDeliveryStatuses(this.engine, updates, validDate(now, 'now'));
+	}
+
+	async statusTally(days?: number): Promise<StatusTallyDay[]> {
+		return await statusTally(this.engine, days);
 	}
 
 	async requestSubscription(
@@ -929,13 +959,25 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymousId,
 				...subjects,
 			);
+			// Cases keep their facts (for the figures) under the anonymous id, without the wamids (they
+			// encode the phone number); reports still being assembled and closure memories are deleted.
+			const cases = yield* sql(
+				`UPDATE conversation_case SET citizen_key = $1, first_message_id = NULL, reply_wamid = NULL
+				WHERE citizen_key IN (${placeholders})`,
+				anonymousId,
+				...subjects,
+			);
+			const own = subjects.map((_, i) => `$${i + 1}`).join(', ');
+			const drafts = yield* sql(`DELETE FROM report_draft WHERE citizen_key IN (${own})`, ...subjects);
+			yield* sql(`DELETE FROM closure_reply WHERE citizen_key IN (${own})`, ...subjects);
 			let lists: string[] = [];
 			if (row !== null) {
 				lists = (yield* loadSubscriptions(row.key)).map((s) => s.list);
 				yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', row.key);
 				yield* sql('DELETE FROM subscriber WHERE key = $1', row.key);
 			}
-			if (row === null && anonymised.changes === 0) return { erased: false, anonymousId: null };
+			if (row === null && anonymised.changes === 0 && cases.changes === 0 && drafts.changes === 0)
+				return { erased: false, anonymousId: null };
 			yield* insertAudit({
 				at: x.at,
 				subject: anonymousId,

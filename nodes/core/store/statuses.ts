@@ -1,0 +1,172 @@
+/**
+ * Delivery statuses recorded by the trigger itself, with no n8n execution: in one transaction per
+ * webhook they move the broadcast ledger forward, then the case whose reply they are about, and count
+ * themselves in a daily tally (the only trace of them once they no longer show as executions).
+ */
+import { applyBroadcastStatuses } from '../broadcast/ledger';
+import type { DeliveryStatusUpdate } from '../broadcast/types';
+import type { Engine, TxBody } from './engine';
+import { isoOrNull, sql } from './engine';
+
+/** What one batch of statuses did. */
+export interface StatusRecordOutcome {
+	received: number;
+	/** Moved a broadcast delivery forward. */
+	broadcast: number;
+	/** Moved the reply of a case forward. */
+	cases: number;
+	/** Known message, status not newer than what is recorded (a late `sent` after `read`, a repeat). */
+	unchanged: number;
+	/** No broadcast delivery and no case reply has that wamid: counted, then dropped. */
+	unknown: number;
+}
+
+/** One day (UTC) of recorded statuses. */
+export interface StatusTallyDay {
+	day: string;
+	sent: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	/** Statuses other than the four (played, deleted, …). */
+	other: number;
+	broadcast: number;
+	cases: number;
+	unknown: number;
+	lastStatus: string | null;
+	lastStatusAt: string | null;
+}
+
+/** The order a reply's status moves in: a status is written only over an earlier one. */
+const CASE_STATUS_FROM: Readonly<Record<string, string[]>> = {
+	sent: [],
+	delivered: ['sent'],
+	read: ['sent', 'delivered'],
+	failed: ['sent', 'delivered'],
+};
+
+const COUNTED = ['sent', 'delivered', 'read', 'failed'] as const;
+
+function* applyCaseStatuses(
+	updates: DeliveryStatusUpdate[],
+	at: string,
+): TxBody<{ cases: number; unchanged: number; unknown: number }> {
+	let cases = 0;
+	let unchanged = 0;
+	let unknown = 0;
+	for (const update of updates) {
+		const from = Object.hasOwn(CASE_STATUS_FROM, update.status)
+			? CASE_STATUS_FROM[update.status]
+			: undefined;
+		if (from !== undefined) {
+			const earlier = from.map((s) => `'${s}'`).join(', ');
+			const { changes } = yield* sql(
+				`UPDATE conversation_case SET reply_status = $2, reply_status_at = $3
+				WHERE reply_wamid = $1 AND (reply_status IS NULL${earlier === '' ? '' : ` OR reply_status IN (${earlier})`})`,
+				update.wamid,
+				update.status,
+				at,
+			);
+			if (changes > 0) {
+				cases += 1;
+				continue;
+			}
+		}
+		const { rows } = yield* sql(
+			'SELECT 1 AS found FROM conversation_case WHERE reply_wamid = $1',
+			update.wamid,
+		);
+		if (rows.length > 0) unchanged += 1;
+		else unknown += 1;
+	}
+	return { cases, unchanged, unknown };
+}
+
+/** Records a batch of statuses (up to Meta's 1,000 per webhook) in one transaction. */
+export async function recordDeliveryStatuses(
+	engine: Engine,
+	updates: DeliveryStatusUpdate[],
+	now: Date,
+): Promise<StatusRecordOutcome> {
+	const at = now.toISOString();
+	const day = at.slice(0, 10);
+	return await engine.transaction(function* () {
+		const outcome: StatusRecordOutcome = {
+			received: updates.length,
+			broadcast: 0,
+			cases: 0,
+			unchanged: 0,
+			unknown: 0,
+		};
+		if (updates.length === 0) return outcome;
+		const broadcast = yield* applyBroadcastStatuses(updates, at);
+		outcome.broadcast = broadcast.updated;
+		outcome.unchanged = broadcast.unchanged;
+		if (broadcast.broadcastIds.length > 0) {
+			const ids = broadcast.broadcastIds.map((_, i) => `$${i + 2}`).join(', ');
+			yield* sql(
+				`UPDATE broadcast SET last_status_at = $1 WHERE id IN (${ids})`,
+				at,
+				...broadcast.broadcastIds,
+			);
+		}
+		const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
+		outcome.cases = rest.cases;
+		outcome.unchanged += rest.unchanged;
+		outcome.unknown = rest.unknown;
+
+		const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
+		let other = 0;
+		for (const update of updates) {
+			if (Object.hasOwn(byStatus, update.status)) byStatus[update.status] += 1;
+			else other += 1;
+		}
+		const last = updates[updates.length - 1];
+		yield* sql(
+			`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
+				last_status, last_status_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (day) DO UPDATE SET sent = delivery_status_tally.sent + $2,
+				delivered = delivery_status_tally.delivered + $3, read = delivery_status_tally.read + $4,
+				failed = delivery_status_tally.failed + $5, other = delivery_status_tally.other + $6,
+				broadcast = delivery_status_tally.broadcast + $7, cases = delivery_status_tally.cases + $8,
+				unknown = delivery_status_tally.unknown + $9, last_status = $10, last_status_at = $11`,
+			day,
+			byStatus.sent,
+			byStatus.delivered,
+			byStatus.read,
+			byStatus.failed,
+			other,
+			outcome.broadcast,
+			outcome.cases,
+			outcome.unknown,
+			String(last.status).slice(0, 32),
+			at,
+		);
+		return outcome;
+	});
+}
+
+/** The tally of the last `days` days (newest first). */
+export async function statusTally(engine: Engine, days = 31): Promise<StatusTallyDay[]> {
+	const limit = Math.max(1, Math.min(3660, Math.floor(days)));
+	return await engine.read(function* () {
+		const { rows } = yield* sql(
+			'SELECT * FROM delivery_status_tally ORDER BY day DESC LIMIT $1',
+			limit,
+		);
+		return rows.map((row) => ({
+			day: String(row.day),
+			sent: Number(row.sent),
+			delivered: Number(row.delivered),
+			read: Number(row.read),
+			failed: Number(row.failed),
+			other: Number(row.other),
+			broadcast: Number(row.broadcast),
+			cases: Number(row.cases),
+			unknown: Number(row.unknown),
+			lastStatus: row.last_status === null ? null : String(row.last_status),
+			lastStatusAt: isoOrNull(row.last_status_at),
+		}));
+	});
+}
