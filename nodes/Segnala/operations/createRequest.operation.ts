@@ -171,6 +171,14 @@ export const description: INodeProperties[] = forOperations(
 					description: 'An ID of the device the report came from',
 				},
 				{
+					displayName: 'Include Input Fields',
+					name: 'includeInputFields',
+					type: 'boolean',
+					default: false,
+					description:
+						"Whether the output keeps the input item's fields, with the portal's answer added (a failure that continues keeps them too)",
+				},
+				{
 					displayName: 'Media URL',
 					name: 'mediaUrl',
 					type: 'string',
@@ -213,6 +221,7 @@ interface CreateOptions {
 	addressId?: string;
 	checkAttributes?: boolean;
 	deviceId?: string;
+	includeInputFields?: boolean;
 	mediaUrl?: string;
 	tokenAttempts?: number;
 	tokenInterval?: number;
@@ -306,5 +315,9 @@ export async function execute(
 		},
 		sleep: async (ms) => await sleep(ms),
 	});
-	return [{ json: outputOf(result), pairedItem: { item: itemIndex } }];
+	const json =
+		options.includeInputFields === true
+			? { ...this.getInputData()[itemIndex].json, ...outputOf(result) }
+			: outputOf(result);
+	return [{ json, pairedItem: { item: itemIndex } }];
 }
