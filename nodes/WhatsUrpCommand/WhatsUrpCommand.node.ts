@@ -19,6 +19,7 @@ import {
 	type IntentInput,
 	type ParsedCommand,
 } from '../core/commands';
+import { commandPlaceholders, withPlaceholders } from '../core/conversation/replyPlaceholders';
 import { whatsUrpCommandProperties } from './description';
 import { parameterLabel, toCommandConfig, type CommandParameters } from './parameters';
 
@@ -107,9 +108,14 @@ export class WhatsUrpCommand implements INodeType {
 				const replyId = asText(this.getNodeParameter('replyId', itemIndex, ''));
 
 				const parsed = readCommand(replyId, text, config);
+				const validLists = describeLists(config);
 				const json: IDataObject = {
 					...items[itemIndex].json,
-					command: { ...parsed, validLists: describeLists(config) },
+					command: { ...parsed, validLists },
+					placeholders: withPlaceholders(
+						items[itemIndex].json.placeholders,
+						commandPlaceholders(parsed, validLists),
+					) as IDataObject,
 				};
 				if (parsed.action === 'other') {
 					json.intent = classifyIntent(

@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { CalendarInputError, parseInstant } from '../core/calendar';
+import { subscriptionPlaceholders, withPlaceholders } from '../core/conversation/replyPlaceholders';
 import {
 	listNamesFromText,
 	StoreError,
@@ -169,12 +170,17 @@ async function runCommand(
 		);
 		summaryOperation = 'importSubscriber';
 	}
+	const summary = summariseChange(summaryOperation, result);
 	return {
 		...input,
-		...summariseChange(summaryOperation, result),
+		...summary,
 		subscriber: result.subscriber as unknown as IDataObject,
 		changed: result.changed as unknown as IDataObject[],
 		unchanged: result.unchanged as unknown as IDataObject[],
+		placeholders: withPlaceholders(
+			input.placeholders,
+			subscriptionPlaceholders(summaryOperation, summary),
+		) as IDataObject,
 	};
 }
 

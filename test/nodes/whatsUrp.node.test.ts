@@ -228,6 +228,83 @@ describe('WhatsUrp node: sending', () => {
 		expect(message.body).toMatchObject({ recipient: userId });
 		expect(message.body).not.toHaveProperty('to');
 	});
+
+	describe('Fill {Placeholders}', () => {
+		async function itemWith(fields: IDataObject): Promise<INodeExecutionData> {
+			const item = await citizenWrote('ISCRIZIONE ON #EMERGENZE');
+			return { json: { ...item.json, ...fields } };
+		}
+
+		test('sendText: {name}s filled from the item, its placeholders first; unknown ones kept', async () => {
+			const item = await itemWith({
+				caseId: 5,
+				placeholders: { liste: '#EMERGENZE', pratica: 'P-12' },
+			});
+			await send(
+				{
+					operation: 'sendText',
+					text: 'Gentile {nome}, sei iscritto a {liste} (pratica {pratica}). {sconosciuto}',
+					textOptions: { fillPlaceholders: true },
+				},
+				[item],
+			);
+			const [message] = simulator.outbound({ to: CITIZEN });
+			expect(message.body).toMatchObject({
+				text: {
+					body: 'Gentile Maria Rossi, sei iscritto a #EMERGENZE (pratica P-12). {sconosciuto}',
+				},
+			});
+		});
+
+		test('sendText without the option sends the braces as written', async () => {
+			const item = await itemWith({ placeholders: { liste: '#EMERGENZE' } });
+			await send({ operation: 'sendText', text: 'Liste: {liste}' }, [item]);
+			expect(simulator.outbound({ to: CITIZEN })[0].body).toMatchObject({
+				text: { body: 'Liste: {liste}' },
+			});
+		});
+
+		test('sendButtons: the body filled, the buttons as set', async () => {
+			const item = await itemWith({ placeholders: { liste: '#EMERGENZE e #PUBBLICAUTILITA' } });
+			await send(
+				{
+					operation: 'sendButtons',
+					buttonsBody: 'Per attivare {liste} accetta il regolamento, {nome}.',
+					buttonsOptions: { fillPlaceholders: true, footer: '{liste}' },
+				},
+				[item],
+			);
+			const [message] = simulator.outbound({ to: CITIZEN });
+			expect(message.body).toMatchObject({
+				interactive: {
+					body: {
+						text: 'Per attivare #EMERGENZE e #PUBBLICAUTILITA accetta il regolamento, Maria Rossi.',
+					},
+					footer: { text: '{liste}' },
+					action: { buttons: [{ reply: { id: 'accept_policy', title: 'Accetto' } }] },
+				},
+			});
+		});
+
+		test('hostile items: a name that looks like a placeholder, placeholders that are not an object', async () => {
+			const item = await itemWith({
+				from: { waId: CITIZEN, name: '{pratica} $& {{ $json }}' },
+				caseId: 9,
+				placeholders: ['not', 'an', 'object'],
+			});
+			await send(
+				{
+					operation: 'sendText',
+					text: '{nome} / {pratica} / {__proto__} / {constructor}',
+					textOptions: { fillPlaceholders: true },
+				},
+				[item],
+			);
+			expect(simulator.outbound({ to: CITIZEN })[0].body).toMatchObject({
+				text: { body: '{pratica} $& {{ $json }} / 9 / {__proto__} / {constructor}' },
+			});
+		});
+	});
 });
 
 describe('WhatsUrp node: read receipts and media', () => {

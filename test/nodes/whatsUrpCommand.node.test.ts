@@ -232,6 +232,53 @@ describe('WhatsUrp Command node, routing with the defaults', () => {
 		});
 	});
 
+	test.each<{ text: string; output: number; liste: string }>([
+		{ text: 'ISCRIZIONE ON #METEO', output: SUBSCRIBE, liste: '#METEO' },
+		{
+			text: 'iscrizione on #meteo #Traffico #EMERGENZE',
+			output: SUBSCRIBE,
+			liste: '#meteo, #Traffico',
+		},
+		{ text: 'ISCRIZIONE OFF #pippo', output: UNSUBSCRIBE, liste: '#pippo' },
+		{ text: 'ISCRIZIONE ON', output: SUBSCRIBE, liste: '' },
+		{ text: 'ACCETTO', output: ACCEPT, liste: '' },
+		{ text: 'C’è una buca in via Roma', output: OTHER, liste: '' },
+	])(
+		'placeholders of "$text": {liste} the unknown lists, {liste_disponibili} the valid ones',
+		async ({ text, output, liste }) => {
+			const outputs = (
+				await runNode(nodeTypes, TYPE, {}, [message({ text, placeholders: { pratica: 3 } })])
+			).outputs();
+			expect(outputs[output][0].json.placeholders).toEqual({
+				pratica: 3,
+				liste,
+				liste_disponibili: VALID_LISTS,
+			});
+		},
+	);
+
+	test('placeholders: staff display names in {liste_disponibili}; odd placeholders replaced', async () => {
+		const outputs = (
+			await runNode(
+				nodeTypes,
+				TYPE,
+				{
+					lists: {
+						list: [
+							{ name: 'EMERGENZE', aliases: '', display: 'le emergenze' },
+							{ name: 'METEO', aliases: '', display: '' },
+						],
+					},
+				},
+				[message({ text: 'ISCRIZIONE ON #TRAFFICO', placeholders: 'testo' })],
+			)
+		).outputs();
+		expect(outputs[SUBSCRIBE][0].json.placeholders).toEqual({
+			liste: '#TRAFFICO',
+			liste_disponibili: 'le emergenze e #METEO',
+		});
+	});
+
 	test('several items are split between the outputs and keep their pairing', async () => {
 		const input = [
 			message({ n: 0, text: 'ISCRIZIONE ON' }),

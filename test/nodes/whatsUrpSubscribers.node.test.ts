@@ -99,6 +99,45 @@ describe('WhatsUrp Subscribers node', () => {
 		expect(nothing.outcome).toBe('notSubscribed');
 	});
 
+	test('placeholders: {liste} is what the reply is about; earlier placeholders are kept', async () => {
+		const requested = await single(
+			{ operation: 'requestSubscription' },
+			commandItem(['EMERGENZE', 'PUBBLICAUTILITA'], { placeholders: { pratica: 4 } }),
+		);
+		expect(requested.placeholders).toEqual({
+			pratica: 4,
+			liste: '#EMERGENZE e #PUBBLICAUTILITA',
+		});
+		const accepted = await single({ operation: 'confirmConsent' }, commandItem([]));
+		expect(accepted.placeholders).toEqual({ liste: '#EMERGENZE e #PUBBLICAUTILITA' });
+		const again = await single({ operation: 'requestSubscription' }, commandItem(['EMERGENZE']));
+		expect(again).toMatchObject({
+			outcome: 'alreadyActive',
+			placeholders: { liste: '#EMERGENZE e #PUBBLICAUTILITA' },
+		});
+		const more = await single({ operation: 'requestSubscription' }, commandItem(['METEO']));
+		expect(more).toMatchObject({ outcome: 'pending', placeholders: { liste: '#METEO' } });
+		const off = await single({ operation: 'unsubscribe' }, commandItem(['PUBBLICAUTILITA']));
+		expect(off).toMatchObject({
+			outcome: 'cancelled',
+			placeholders: { liste: '#PUBBLICAUTILITA' },
+		});
+		const nothing = await single({ operation: 'unsubscribe' }, commandItem(['PUBBLICAUTILITA']));
+		expect(nothing).toMatchObject({ outcome: 'notSubscribed', placeholders: { liste: '' } });
+		const meteo = await single({ operation: 'confirmConsent' }, commandItem([]));
+		expect(meteo).toMatchObject({ outcome: 'activated', placeholders: { liste: '#METEO' } });
+	});
+
+	test('placeholders that are not an object are replaced, not spread', async () => {
+		for (const placeholders of ['testo', ['a'], null, 7]) {
+			const json = await single(
+				{ operation: 'requestSubscription' },
+				commandItem(['EMERGENZE'], { placeholders }),
+			);
+			expect(json.placeholders).toEqual({ liste: '#EMERGENZE' });
+		}
+	});
+
 	test('ACCETTO without a request → nothingPending; a request older than the limit → expired', async () => {
 		expect((await single({ operation: 'confirmConsent' }, commandItem([]))).outcome).toBe(
 			'nothingPending',

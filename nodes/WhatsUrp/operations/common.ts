@@ -6,6 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { MESSAGE_PLACEHOLDER_LIST } from '../../core/conversation/replyPlaceholders';
 import type { MetaApiError } from '../../core/whatsapp/errors';
 import {
 	buildTemplateMessage,
@@ -52,8 +53,23 @@ export const replyToOption: INodeProperties = {
 		"Quote the citizen's message above the reply: its message ID, as the trigger gives it",
 };
 
-/** The Options of an interactive message (buttons, list): header, footer, quoted message. */
-export function interactiveOptionsProperty(name: string): INodeProperties {
+/**
+ * "Fill {Placeholders}": the text's `{name}`s filled from the input item (fillForItem in
+ * core/conversation/replyPlaceholders.ts).
+ */
+export const fillPlaceholdersOption: INodeProperties = {
+	displayName: 'Fill {Placeholders}',
+	name: 'fillPlaceholders',
+	type: 'boolean',
+	default: false,
+	description: `Whether to replace {name} in the text with values from the input item: first its placeholders field (set by earlier WhatsUrp nodes: {liste}, {pratica}, …), then the message's ${MESSAGE_PLACEHOLDER_LIST}. An unknown name stays as written; a value is never filled again.`,
+};
+
+/** The Options of an interactive message (buttons, list): header, footer, quoted message, and `extra`. */
+export function interactiveOptionsProperty(
+	name: string,
+	extra: INodeProperties[] = [],
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name,
@@ -61,6 +77,7 @@ export function interactiveOptionsProperty(name: string): INodeProperties {
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			...extra,
 			{
 				displayName: 'Footer',
 				name: 'footer',

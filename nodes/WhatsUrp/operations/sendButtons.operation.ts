@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { fillForItem } from '../../core/conversation/replyPlaceholders';
 import { buildButtonsMessage, parseRecipient } from '../../core/whatsapp/messages';
 import {
+	fillPlaceholdersOption,
 	forOperations,
 	recipientProperty,
 	interactiveOptionsProperty,
@@ -58,7 +60,7 @@ export const description: INodeProperties[] = forOperations(
 			],
 		},
 		...windowFallbackProperties,
-		interactiveOptionsProperty('buttonsOptions'),
+		interactiveOptionsProperty('buttonsOptions', [fillPlaceholdersOption]),
 	],
 );
 
@@ -70,8 +72,10 @@ export async function execute(
 	const buttons = this.getNodeParameter('buttons', itemIndex, {}) as {
 		button?: Array<{ id?: string; title?: string }>;
 	};
+	const body = this.getNodeParameter('buttonsBody', itemIndex) as string;
+	const fill = this.getNodeParameter('buttonsOptions.fillPlaceholders', itemIndex, false) === true;
 	const payload = buildButtonsMessage(recipient, {
-		body: this.getNodeParameter('buttonsBody', itemIndex) as string,
+		body: fill ? fillForItem(body, this.getInputData()[itemIndex].json) : body,
 		buttons: (buttons.button ?? []).map((button) => ({
 			id: button.id ?? '',
 			title: button.title ?? '',

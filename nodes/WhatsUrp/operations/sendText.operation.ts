@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { fillForItem } from '../../core/conversation/replyPlaceholders';
 import { buildTextMessage, parseRecipient } from '../../core/whatsapp/messages';
 import {
+	fillPlaceholdersOption,
 	forOperations,
 	recipientProperty,
 	replyToOption,
@@ -32,6 +34,7 @@ export const description: INodeProperties[] = forOperations(
 			placeholder: 'Add Option',
 			default: {},
 			options: [
+				fillPlaceholdersOption,
 				{
 					displayName: 'Preview First Link',
 					name: 'previewUrl',
@@ -51,11 +54,16 @@ export async function execute(
 ): Promise<INodeExecutionData> {
 	const recipient = parseRecipient(this.getNodeParameter('to', itemIndex));
 	const options = this.getNodeParameter('textOptions', itemIndex, {}) as {
+		fillPlaceholders?: boolean;
 		previewUrl?: boolean;
 		replyTo?: string;
 	};
+	const text = this.getNodeParameter('text', itemIndex) as string;
 	const payload = buildTextMessage(recipient, {
-		body: this.getNodeParameter('text', itemIndex) as string,
+		body:
+			options.fillPlaceholders === true
+				? fillForItem(text, this.getInputData()[itemIndex].json)
+				: text,
 		previewUrl: options.previewUrl,
 		replyTo: options.replyTo || undefined,
 	});

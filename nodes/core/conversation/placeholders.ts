@@ -71,7 +71,15 @@ export interface MessageContext {
 	placeholders?: unknown;
 }
 
-const WEEKDAY_NAMES = ['domenica', 'lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì', 'sabato'];
+const WEEKDAY_NAMES = [
+	'domenica',
+	'lunedì',
+	'martedì',
+	'mercoledì',
+	'giovedì',
+	'venerdì',
+	'sabato',
+];
 const MONTH_NAMES = [
 	'gennaio',
 	'febbraio',
