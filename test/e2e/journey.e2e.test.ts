@@ -3,7 +3,7 @@
  * a report with photo and position that reaches the Segnala portal and the URP's mailbox, questions
  * answered by an operator from the email's "Rispondi" button (inside and outside WhatsApp's 24-hour
  * window), the automatic reply when the office is closed (once per closed period), the portal down,
- * and delivery statuses reaching the broadcast ledger.
+ * delivery statuses recorded by the trigger in the store, and the case of every question and report.
  *
  * The Cloud API simulator's clock is set per scenario (a Tuesday when the office is open, a Sunday
  * when it is closed): messages carry that time, Office Hours reads it, and the simulator measures the
@@ -415,8 +415,14 @@ describe('The portal is down', () => {
 	});
 });
 
-describe('Delivery statuses and executions', () => {
-	test('statuses of the replies reach the ledger (unmatched: they are not broadcasts), without errors', async () => {
+describe('Delivery statuses, cases and executions', () => {
+	let store: SubscriptionStore;
+	beforeAll(async () => {
+		store = await openStore(setup.store);
+	});
+	afterAll(async () => await store?.close());
+
+	test('statuses of the replies are recorded in the store by the trigger, and start no execution', async () => {
 		const statusDeliveries = () =>
 			stack.simulator.webhookDeliveries.filter((delivery) => delivery.kind === 'status');
 		// the statuses of the last reply may still be on their way
@@ -434,9 +440,27 @@ describe('Delivery statuses and executions', () => {
 				.map(({ status, response, error, body }) => ({ status, response, error, body })),
 		).toEqual([]);
 
+		// every status the simulator delivered is counted once in the store's tally
+		const tally = await store.statusTally();
+		const counted = tally.reduce(
+			(sum, day) => sum + day.sent + day.delivered + day.read + day.failed + day.other,
+			0,
+		);
+		const delivered = statuses.reduce(
+			(sum, delivery) =>
+				sum +
+				JSON.parse(delivery.body).entry.flatMap(
+					(entry: { changes: Array<{ value: { statuses?: unknown[] } }> }) =>
+						entry.changes.flatMap((change) => change.value.statuses ?? []),
+				).length,
+			0,
+		);
+		expect(counted).toBe(delivered);
+		expect(tally[0].lastStatus).toEqual(expect.any(String));
+
+		// no execution was started by a status: every trigger item of every execution is a message
 		const executions = await stack.settledExecutions();
-		let recorded: Record<string, unknown> | undefined;
-		for (const execution of executions.slice(0, 40)) {
+		for (const execution of executions.slice(0, 60)) {
 			const full = (await stack.execution(execution.id)) as {
 				data?: {
 					resultData?: {
@@ -447,16 +471,39 @@ describe('Delivery statuses and executions', () => {
 					};
 				};
 			};
-			const run = full.data?.resultData?.runData?.['Registra stati di consegna']?.[0];
-			const output = run?.data?.main?.[0]?.[0]?.json;
-			if (output) {
-				recorded = output;
-				break;
-			}
+			const items = full.data?.resultData?.runData?.['Messaggio WhatsApp']?.[0]?.data?.main?.[0];
+			for (const item of items ?? []) expect(item.json.event).toBe('message');
 		}
-		expect(recorded).toMatchObject({ updated: 0 });
-		expect(Number(recorded?.unmatched)).toBeGreaterThan(0);
-		expect(recorded?.error).toBeUndefined();
+	});
+
+	test("the cases tell what happened: the answered question's reply status, the report's number, the portal down", async () => {
+		const gianni = await store.conversations.casesOf({ waId: '393475554455' });
+		expect(gianni).toHaveLength(1);
+		expect(gianni[0]).toMatchObject({
+			kind: 'question',
+			state: 'answered',
+			routedTo: 'operators',
+			answeredHow: 'text',
+			outOfHours: false,
+		});
+		expect(['sent', 'delivered', 'read']).toContain(gianni[0].replyStatus);
+		const elena = await store.conversations.casesOf({ waId: '393478889900' });
+		expect(elena[0]).toMatchObject({ state: 'answered', answeredHow: 'template' });
+
+		const carla = await store.conversations.casesOf({ waId: '393401112233' });
+		// newest first: the new report still waiting for its position, then the registered one
+		expect(carla.map((c) => [c.kind, c.state, c.routedTo])).toEqual([
+			['report', 'received', null],
+			['report', 'registered', 'segnala'],
+		]);
+		expect(carla[1].portalRequestId).toEqual(expect.any(String));
+		expect(carla[1].portalService).toBe('buche');
+		const piero = await store.conversations.casesOf({ waId: '393402223344' });
+		expect(piero[0]).toMatchObject({ kind: 'report', state: 'routed', routedTo: 'urp_mailbox' });
+
+		const luca = await store.conversations.casesOf({ waId: '393479990011' });
+		expect(luca.length).toBe(4);
+		expect(luca.every((c) => c.outOfHours && c.routedTo === 'urp_mailbox')).toBe(true);
 	});
 
 	test('no execution failed; the questions left no execution waiting', async () => {
