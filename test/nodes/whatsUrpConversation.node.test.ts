@@ -182,7 +182,7 @@ describe('WhatsUrp Conversation node, description', () => {
 		expect(property('nextOpening').default).toBe('={{ $json.officeHours.nextOpening }}');
 		const texts = property('texts').options as Array<{ name: string; values: INodeProperties[] }>;
 		expect(texts.map((entry) => entry.name)).toEqual(['text']);
-		expect(texts[0].values.map((entry) => entry.name)).toEqual(['name', 'template']);
+		expect(texts[0].values.map((entry) => entry.name)).toEqual(['name', 'template', 'html']);
 		expect((property('options', 'fill').options as INodeProperties[])[0]).toMatchObject({
 			name: 'timezone',
 			default: 'Europe/Rome',

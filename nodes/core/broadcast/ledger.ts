@@ -476,7 +476,11 @@ export class BroadcastLedger {
 		const at = now.toISOString();
 		return await this.engine.transaction(function* () {
 			const outcome = yield* applyBroadcastStatuses(updates, at);
-			return { updated: outcome.updated, unchanged: outcome.unchanged, unmatched: outcome.unmatched.length };
+			return {
+				updated: outcome.updated,
+				unchanged: outcome.unchanged,
+				unmatched: outcome.unmatched.length,
+			};
 		});
 	}
 }

@@ -85,7 +85,10 @@ export function containsKeyword(foldedText: string, keyword: string): boolean {
 }
 
 /** The first service (in the rules' order) one of whose keywords the text contains, else the fallback. */
-export function chooseService(text: string, rules: Pick<ReportRules, 'services' | 'fallbackService'>): string {
+export function chooseService(
+	text: string,
+	rules: Pick<ReportRules, 'services' | 'fallbackService'>,
+): string {
 	const folded = foldForKeywords(text);
 	for (const entry of rules.services) {
 		if (entry.keywords.some((keyword) => containsKeyword(folded, keyword))) return entry.service;
@@ -100,7 +103,8 @@ export function chooseService(text: string, rules: Pick<ReportRules, 'services' 
 export function lightingFaultType(text: string): string {
 	const folded = foldForKeywords(text);
 	const has = (...prefixes: string[]) => prefixes.some((p) => folded.includes(` ${p}`));
-	if (has('intermittent', 'lampeggi')) return 'intermittente';
+	// intermittente, intermittenza, lampeggia; "si accende e si spegne"
+	if (has('intermitten', 'lampeggi') || (has('accend') && has('spegn'))) return 'intermittente';
 	if (has('acceso', 'accesi', 'accesa', 'accese') && has('giorno', 'giorni', 'giornata'))
 		return 'acceso_giorno';
 	if (has('danneggiat', 'rott', 'cadut', 'pericolant', 'piegat')) return 'danneggiato';
@@ -114,12 +118,16 @@ function lastOf<T>(items: T[], predicate: (item: T) => boolean): T | undefined {
 
 /** The parts that still belong together: those sent within the window before the newest one, oldest first. */
 export function partsInWindow(parts: ReportPart[], windowMs: number): ReportPart[] {
-	const sorted = [...parts].sort(
-		(a, b) => Date.parse(a.receivedAt) - Date.parse(b.receivedAt) || a.messageId.localeCompare(b.messageId),
-	);
-	if (sorted.length === 0) return sorted;
-	const newest = Date.parse(sorted[sorted.length - 1].receivedAt);
-	return sorted.filter((part) => Date.parse(part.receivedAt) >= newest - windowMs);
+	// A part whose time cannot be read has no place in the window (and must not become the "newest").
+	const timed = parts
+		.map((part) => ({ part, time: Date.parse(part.receivedAt) }))
+		.filter((entry) => Number.isFinite(entry.time))
+		.sort(
+			(a, b) => a.time - b.time || String(a.part.messageId).localeCompare(String(b.part.messageId)),
+		);
+	if (timed.length === 0) return [];
+	const newest = timed[timed.length - 1].time;
+	return timed.filter((entry) => entry.time >= newest - windowMs).map((entry) => entry.part);
 }
 
 /**
@@ -181,6 +189,8 @@ export function assembleReport(parts: ReportPart[], rules: ReportRules): Assembl
 
 /** Checks staff's rules: window 1 minute – 7 days, services with a code and at least one keyword. */
 export function validateReportRules(rules: ReportRules): ReportRules {
+	if (rules === null || typeof rules !== 'object')
+		throw new RangeError('the report rules are missing');
 	if (
 		!Number.isFinite(rules.windowMs) ||
 		rules.windowMs < 60_000 ||
@@ -190,10 +200,18 @@ export function validateReportRules(rules: ReportRules): ReportRules {
 	}
 	const fallbackService = String(rules.fallbackService ?? '').trim();
 	if (fallbackService === '') throw new RangeError('the fallback service code is empty');
-	const services = rules.services.map((entry, index) => {
+	if (!Array.isArray(rules.services)) throw new RangeError('the services must be a list');
+	const services = rules.services.map((entry: ServiceKeywords | null, index) => {
+		if (entry === null || typeof entry !== 'object')
+			throw new RangeError(`service ${index + 1} is not a service with keywords`);
 		const service = String(entry.service ?? '').trim();
 		if (service === '') throw new RangeError(`service ${index + 1} has no code`);
-		const keywords = entry.keywords.map((k) => String(k).trim()).filter((k) => k !== '');
+		if (!Array.isArray(entry.keywords))
+			throw new RangeError(`the keywords of service "${service}" must be a list`);
+		// A keyword with no letter or digit (punctuation, an emoji) could never match: it does not count.
+		const keywords = entry.keywords
+			.map((k) => String(k ?? '').trim())
+			.filter((k) => foldForKeywords(k).trim() !== '');
 		if (keywords.length === 0) throw new RangeError(`service "${service}" has no keyword`);
 		return { service, keywords };
 	});

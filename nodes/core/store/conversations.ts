@@ -3,12 +3,21 @@
  * parts, the once-per-closure automatic reply, and one case per question and report. Every call is one
  * transaction, SQL shared by SQLite and PostgreSQL (see engine.ts).
  *
- * Concurrency: a citizen's report parts are serialised on their `report_draft` row (an upsert that
- * locks it on PostgreSQL; SQLite holds the write lock from BEGIN IMMEDIATE), so two parts of one report
- * arriving at the same moment on two workers assemble one report, not two. A case is created once per
- * first message id (unique index), so a redelivered message finds its case instead of opening another.
+ * Concurrency: a citizen's report parts are serialised on their `report_draft` row (created once, then
+ * locked FOR UPDATE on PostgreSQL; SQLite holds the write lock from BEGIN IMMEDIATE), so two parts of
+ * one report arriving at the same moment on two workers assemble one report, not two. The row stays when
+ * a report is handed over (emptied, remembering that report's case and message ids), so a part waiting
+ * for the lock never finds it gone. A case is created once per first message id (unique index), and a
+ * case moves under its row lock, so two workers' updates cannot move it back. A redelivered part — of
+ * the open report, of the last one handed over, or the first part of any case — changes nothing.
  */
-import { assembleReport, MAX_PART_TEXT_LENGTH, MAX_REPORT_PARTS } from '../conversation/report';
+import {
+	assembleReport,
+	MAX_PART_TEXT_LENGTH,
+	MAX_REPORT_PARTS,
+	partsInWindow,
+	validateReportRules,
+} from '../conversation/report';
 import type {
 	AssembledReport,
 	CaseChange,
@@ -22,7 +31,7 @@ import type {
 import { CASE_ROUTES, CASE_STATES } from '../conversation/types';
 import type { Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
-import { StoreInputError } from './errors';
+import { StoreError, StoreInputError } from './errors';
 import { keyOf, normaliseCitizen, requiredMessageId, validDate } from './keys';
 import type { CitizenIdentity } from './types';
 
@@ -34,10 +43,14 @@ export interface ReportPartOutcome {
 	caseId: number;
 	/** This part opened a new report (and its case). */
 	opened: boolean;
-	/** The part had been added before (a redelivery): nothing changed. */
+	/**
+	 * The part had been added before (a redelivery): nothing changed, `caseId` is the case it belongs to
+	 * (possibly a report already handed over) and `report` what the citizen's open parts make now — never
+	 * complete, since a report is handed over once.
+	 */
 	duplicate: boolean;
 	/**
-	 * The report as its parts now make it. When complete, the draft is handed over (closed in the
+	 * The report as its parts now make it. When complete, the draft is handed over (emptied in the
 	 * store): the next part the citizen sends starts a new report.
 	 */
 	report: AssembledReport;
@@ -51,10 +64,6 @@ const NEXT_STATES: Readonly<Record<CaseState, readonly CaseState[]>> = {
 	registered: ['closed'],
 	closed: [],
 };
-
-function rank(state: CaseState): number {
-	return CASE_STATES.indexOf(state);
-}
 
 function text(value: unknown): string | null {
 	return value === null || value === undefined ? null : String(value);
@@ -89,7 +98,10 @@ export function caseOf(row: Row): CaseRecord {
 function caseId(value: unknown): number {
 	const id = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
-		throw new StoreInputError('caseId', 'must be a positive whole number (the id the case was opened with)');
+		throw new StoreInputError(
+			'caseId',
+			'must be a positive whole number (the id the case was opened with)',
+		);
 	}
 	return id;
 }
@@ -104,56 +116,128 @@ function shortText(value: unknown, field: string, max: number): string | undefin
 	return trimmed;
 }
 
-/** Validates a report part from outside (the trigger's item): sizes bounded, types checked. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A citizen's text as the database can hold it: control characters (PostgreSQL refuses NUL in text and
+ * JSONB) become spaces — line breaks and tabs kept when `lines` — lone surrogates U+FFFD, at most `max`
+ * code points (never splitting a pair), trimmed. Undefined when nothing is left.
+ */
+function cleanText(value: unknown, field: string, max: number, lines = false): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string' && typeof value !== 'number')
+		throw new StoreInputError(field, 'must be text');
+	const cleaned = String(value)
+		.replace(LONE_SURROGATE, '\uFFFD')
+		.replace(lines ? CONTROL_EXCEPT_LINES : CONTROL_CHARACTERS, ' ')
+		.trim();
+	const bounded = Array.from(cleaned).slice(0, max).join('').trim();
+	return bounded === '' ? undefined : bounded;
+}
+
+/** A coordinate: a number, or a number written as text (never null, '' or true read as 0 or 1). */
+function coordinate(value: unknown): number {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && value.trim() !== '') return Number(value);
+	return Number.NaN;
+}
+
+/**
+ * Validates a report part from outside (the trigger's item): ids and position checked (refused when
+ * wrong), the citizen's words, name, place and file names cleaned and bounded (never refused).
+ */
 export function normaliseReportPart(part: ReportPart): ReportPart {
-	if (part === null || typeof part !== 'object') throw new StoreInputError('part', 'must be an object');
+	if (part === null || typeof part !== 'object')
+		throw new StoreInputError('part', 'must be an object');
 	const messageId = requiredMessageId(part.messageId);
 	const receivedAt = validDate(
 		typeof part.receivedAt === 'string' ? new Date(part.receivedAt) : part.receivedAt,
 		'part.receivedAt',
 	).toISOString();
-	const out: ReportPart = { messageId, receivedAt, type: shortText(part.type, 'part.type', 64) ?? 'unknown' };
+	const out: ReportPart = {
+		messageId,
+		receivedAt,
+		type: cleanText(part.type, 'part.type', 64) ?? 'unknown',
+	};
 	if (part.text !== undefined && part.text !== null) {
 		if (typeof part.text !== 'string') throw new StoreInputError('part.text', 'must be text');
-		const trimmed = Array.from(part.text.trim()).slice(0, MAX_PART_TEXT_LENGTH).join('');
-		if (trimmed !== '') out.text = trimmed;
+		const text = cleanText(part.text, 'part.text', MAX_PART_TEXT_LENGTH, true);
+		if (text !== undefined) out.text = text;
 	}
 	if (part.media !== undefined && part.media !== null) {
+		if (typeof part.media !== 'object')
+			throw new StoreInputError('part.media', 'must be an object');
 		const id = shortText(part.media.id, 'part.media.id', 256);
 		if (id !== undefined) {
+			const mimeType = cleanText(part.media.mimeType, 'part.media.mimeType', 128);
+			const filename = cleanText(part.media.filename, 'part.media.filename', 256);
 			out.media = {
 				id,
-				...(shortText(part.media.mimeType, 'part.media.mimeType', 128) !== undefined
-					? { mimeType: String(part.media.mimeType).trim() }
-					: {}),
-				...(shortText(part.media.filename, 'part.media.filename', 256) !== undefined
-					? { filename: String(part.media.filename).trim() }
-					: {}),
+				...(mimeType !== undefined ? { mimeType } : {}),
+				...(filename !== undefined ? { filename } : {}),
 			};
 		}
 	}
 	if (part.location !== undefined && part.location !== null) {
-		const latitude = Number(part.location.latitude);
-		const longitude = Number(part.location.longitude);
+		if (typeof part.location !== 'object')
+			throw new StoreInputError('part.location', 'must be an object with latitude and longitude');
+		const latitude = coordinate(part.location.latitude);
+		const longitude = coordinate(part.location.longitude);
 		if (
 			!Number.isFinite(latitude) ||
 			!Number.isFinite(longitude) ||
 			Math.abs(latitude) > 90 ||
 			Math.abs(longitude) > 180
 		) {
-			throw new StoreInputError('part.location', 'latitude must be within ±90 and longitude within ±180');
+			throw new StoreInputError(
+				'part.location',
+				'latitude must be within ±90 and longitude within ±180',
+			);
 		}
-		const place = shortText(part.location.place, 'part.location.place', 512);
+		const place = cleanText(part.location.place, 'part.location.place', 512);
 		out.location = { latitude, longitude, ...(place !== undefined ? { place } : {}) };
 	}
-	const name = shortText(part.name, 'part.name', 256);
+	// A long profile name must not cost the citizen their report: truncated, as the subscriber's name.
+	const name = cleanText(part.name, 'part.name', 256);
 	if (name !== undefined) out.name = name;
 	return out;
 }
 
+/** Staff's rules, checked: a wrong window or service list is the caller's input error. */
+function reportRules(rules: ReportRules): ReportRules {
+	let failure: unknown;
+	try {
+		return validateReportRules(rules);
+	} catch (error) {
+		failure = error;
+	}
+	throw failure instanceof RangeError ? new StoreInputError('rules', failure.message) : failure;
+}
+
+function jsonOf(value: unknown): unknown {
+	return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
 function partsOf(value: unknown): ReportPart[] {
-	const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+	const parsed = jsonOf(value);
 	return Array.isArray(parsed) ? (parsed as ReportPart[]) : [];
+}
+
+/** The last report handed over from a draft row: its case and its parts' message ids. */
+interface HandedOver {
+	caseId: number;
+	messageIds: string[];
+}
+
+function handedOverOf(value: unknown): HandedOver | null {
+	const parsed = value === null || value === undefined ? null : jsonOf(value);
+	if (parsed === null || typeof parsed !== 'object') return null;
+	const { caseId, messageIds } = parsed as Partial<HandedOver>;
+	return typeof caseId === 'number' && Array.isArray(messageIds) ? { caseId, messageIds } : null;
 }
 
 function* loadCase(id: number, lock: string): TxBody<CaseRecord | null> {
@@ -210,8 +294,7 @@ export function planCaseChange(
 			set.state = change.state;
 			if (change.state === 'answered') set.answered_at = at;
 			if (change.state === 'closed') set.closed_at = at;
-			if (rank(change.state) >= rank('routed') && current.routedAt === null && change.routedTo !== undefined)
-				set.routed_at = at;
+			if (change.state === 'routed' && current.routedAt === null) set.routed_at = at;
 		}
 	}
 	if (change.routedTo !== undefined) {
@@ -241,8 +324,14 @@ export function planCaseChange(
 	return set;
 }
 
-function* applyCaseChange(id: number, change: CaseChange, at: string): TxBody<CaseRecord> {
-	const current = yield* loadCase(id, '');
+/** Loads the case under its row lock (`lock`: the dialect's FOR UPDATE), checks the change, writes it. */
+function* applyCaseChange(
+	id: number,
+	change: CaseChange,
+	at: string,
+	lock: string,
+): TxBody<CaseRecord> {
+	const current = yield* loadCase(id, lock);
 	if (current === null) throw new StoreInputError('caseId', `no case ${id}`);
 	const set = planCaseChange(current, change, at);
 	const columns = Object.keys(set);
@@ -274,11 +363,12 @@ export class ConversationLedger {
 	): Promise<ReportPartOutcome> {
 		const key = keyOf(normaliseCitizen(citizen));
 		const clean = normaliseReportPart(part);
-		const d = this.engine.dialect;
-		const channel = options.channel ?? 'whatsapp';
+		const checked = reportRules(rules);
+		const channel = shortText(options.channel, 'channel', 32) ?? 'whatsapp';
+		const lock = this.engine.dialect.forUpdate;
 		const now = new Date().toISOString();
 		return await this.engine.transaction(function* () {
-			// Upsert + lock the citizen's draft row: concurrent parts of one citizen queue here.
+			// The citizen's draft row, created once and locked: concurrent parts of one citizen queue here.
 			yield* sql(
 				`INSERT INTO report_draft (citizen_key, case_id, parts, opened_at, updated_at)
 				VALUES ($1, NULL, '[]', $2, $2) ON CONFLICT (citizen_key) DO NOTHING`,
@@ -286,30 +376,46 @@ export class ConversationLedger {
 				clean.receivedAt,
 			);
 			const { rows } = yield* sql(
-				`SELECT case_id, parts FROM report_draft WHERE citizen_key = $1${d.forUpdate}`,
+				`SELECT case_id, parts, handed_over FROM report_draft WHERE citizen_key = $1${lock}`,
 				key,
 			);
+			// Only an erase deletes the row; one that ran meanwhile: start again.
+			if (rows.length === 0)
+				throw new StoreError('the report draft was erased meanwhile', { code: 'RETRY' });
 			let draftCase = rows[0].case_id === null ? null : Number(rows[0].case_id);
-			let parts = partsOf(rows[0].parts);
-			if (parts.some((p) => p.messageId === clean.messageId)) {
+			const stored = partsOf(rows[0].parts);
+			const duplicate = (caseId: number): ReportPartOutcome => ({
+				caseId,
+				opened: false,
+				duplicate: true,
+				report: assembleReport(stored, checked),
+			});
+			// A redelivery: a part of the open report, of the last one handed over, or any case's first.
+			if (stored.some((p) => p.messageId === clean.messageId)) return duplicate(draftCase ?? 0);
+			const handedOver = handedOverOf(rows[0].handed_over);
+			if (handedOver?.messageIds.includes(clean.messageId) === true)
+				return duplicate(handedOver.caseId);
+			const opener = yield* sql(
+				'SELECT id FROM conversation_case WHERE first_message_id = $1',
+				clean.messageId,
+			);
+			if (opener.rows.length > 0) return duplicate(Number(opener.rows[0].id));
+
+			// The parts that still belong together; a part too old for them is not added.
+			const parts = partsInWindow([...stored, clean], checked.windowMs).slice(-MAX_REPORT_PARTS);
+			if (!parts.includes(clean)) {
 				return {
 					caseId: draftCase ?? 0,
 					opened: false,
-					duplicate: true,
-					report: assembleReport(parts, rules),
+					duplicate: false,
+					report: assembleReport(stored, checked),
 				};
 			}
-			// Parts outside the window before this one no longer belong to it: that report expired.
-			const newest = Math.max(Date.parse(clean.receivedAt), ...parts.map((p) => Date.parse(p.receivedAt)));
-			const fresh = parts.filter((p) => Date.parse(p.receivedAt) >= newest - rules.windowMs);
 			let opened = false;
-			if (draftCase !== null && fresh.length === 0 && parts.length > 0) {
-				yield* applyCaseChange(draftCase, { state: 'closed', closedReason: 'expired' }, now);
-				draftCase = null;
-			}
-			parts = [...fresh, clean].slice(-MAX_REPORT_PARTS);
-			if (draftCase === null) {
-				const { record } = yield* insertCase({
+			// No earlier part within the window of this one: that report expired, this one starts anew.
+			const expiredCase = draftCase !== null && parts.length === 1 ? draftCase : null;
+			if (draftCase === null || expiredCase !== null) {
+				const { record, created } = yield* insertCase({
 					citizenKey: key,
 					kind: 'report',
 					channel,
@@ -317,10 +423,22 @@ export class ConversationLedger {
 					at: clean.receivedAt,
 					outOfHours: options.outOfHours === true,
 				});
+				// the message opened a case in a transaction that committed meanwhile
+				if (!created) return duplicate(record.id);
 				draftCase = record.id;
 				opened = true;
 			}
-			const report = assembleReport(parts, rules);
+			if (expiredCase !== null) {
+				const old = yield* loadCase(expiredCase, lock);
+				if (old !== null && old.state !== 'closed')
+					yield* applyCaseChange(
+						expiredCase,
+						{ state: 'closed', closedReason: 'expired' },
+						now,
+						lock,
+					);
+			}
+			const report = assembleReport(parts, checked);
 			yield* sql(
 				`UPDATE conversation_case SET messages = $2, portal_service = $3, updated_at = $4 WHERE id = $1`,
 				draftCase,
@@ -329,14 +447,23 @@ export class ConversationLedger {
 				now,
 			);
 			if (report.complete) {
-				yield* sql('DELETE FROM report_draft WHERE citizen_key = $1', key);
+				// Handed over: the row stays (the lock of the next part), empty, remembering this report.
+				yield* sql(
+					`UPDATE report_draft SET case_id = NULL, parts = '[]', handed_over = $2, updated_at = $3
+					WHERE citizen_key = $1`,
+					key,
+					JSON.stringify({ caseId: draftCase, messageIds: report.messageIds }),
+					now,
+				);
 			} else {
 				yield* sql(
-					`UPDATE report_draft SET case_id = $2, parts = $3, updated_at = $4 WHERE citizen_key = $1`,
+					`UPDATE report_draft SET case_id = $2, parts = $3, updated_at = $4${opened ? ', opened_at = $5' : ''}
+					WHERE citizen_key = $1`,
 					key,
 					draftCase,
 					JSON.stringify(parts),
 					now,
+					...(opened ? [clean.receivedAt] : []),
 				);
 			}
 			return { caseId: draftCase, opened, duplicate: false, report };
@@ -350,7 +477,8 @@ export class ConversationLedger {
 	async claimClosureReply(citizen: CitizenIdentity, closure: string, at: Date): Promise<boolean> {
 		const key = keyOf(normaliseCitizen(citizen));
 		const closureKey = shortText(closure, 'closure', 64);
-		if (closureKey === undefined) throw new StoreInputError('closure', 'is empty (the next opening time)');
+		if (closureKey === undefined)
+			throw new StoreInputError('closure', 'is empty (the next opening time)');
 		const when = validDate(at, 'at');
 		return await this.engine.transaction(function* () {
 			yield* sql(
@@ -384,6 +512,7 @@ export class ConversationLedger {
 		const messageId = requiredMessageId(input.messageId);
 		const at = validDate(input.at, 'at').toISOString();
 		const channel = shortText(input.channel, 'channel', 32) ?? 'whatsapp';
+		const lock = this.engine.dialect.forUpdate;
 		return await this.engine.transaction(function* () {
 			const opened = yield* insertCase({
 				citizenKey: key,
@@ -398,6 +527,7 @@ export class ConversationLedger {
 				opened.record.id,
 				{ state: 'routed', routedTo: input.route },
 				at,
+				lock,
 			);
 			return { record, created: true };
 		});
@@ -407,7 +537,8 @@ export class ConversationLedger {
 	async updateCase(id: number | string, change: CaseChange): Promise<CaseRecord> {
 		const caseKey = caseId(id);
 		const at = validDate(change.at ?? new Date(), 'at').toISOString();
-		return await this.engine.transaction(() => applyCaseChange(caseKey, change, at));
+		const lock = this.engine.dialect.forUpdate;
+		return await this.engine.transaction(() => applyCaseChange(caseKey, change, at, lock));
 	}
 
 	async getCase(id: number | string): Promise<CaseRecord | null> {
@@ -422,7 +553,7 @@ export class ConversationLedger {
 			const { rows } = yield* sql(
 				'SELECT * FROM conversation_case WHERE citizen_key = $1 ORDER BY id DESC LIMIT $2',
 				key,
-				Math.max(1, Math.min(1000, Math.floor(limit))),
+				Number.isFinite(limit) ? Math.max(1, Math.min(1000, Math.floor(limit))) : 100,
 			);
 			return rows.map(caseOf);
 		});

@@ -117,7 +117,9 @@ const broadcastsV2: Migration = {
  * Version 3: conversation state (store/conversations.ts) and recorded delivery statuses
  * (store/statuses.ts). `conversation_case`: one row per citizen's question or report, no message text
  * and no phone number beyond the citizen's store key; `report_draft`: the parts of a report not complete
- * yet, one row per citizen (the row serialises that citizen's parts); `closure_reply`: one row per
+ * yet, one row per citizen that stays when a report is handed over (the row serialises that citizen's
+ * parts), with the case and message ids of the last report handed over (`handed_over`: its parts
+ * redelivered are recognised); `closure_reply`: one row per
  * citizen and closed period that got the automatic reply; `delivery_status_tally`: statuses per day;
  * `broadcast.last_status_at`: when a status of the broadcast last arrived.
  */
@@ -155,8 +157,9 @@ const conversationsV3: Migration = {
 		'CREATE INDEX conversation_case_state_idx ON conversation_case (state, opened_at)',
 		`CREATE TABLE report_draft (
 			citizen_key ${d.key} PRIMARY KEY,
-			case_id INTEGER,
+			case_id BIGINT,
 			parts ${d.json} NOT NULL,
+			handed_over ${d.json},
 			opened_at ${d.timestamp} NOT NULL,
 			updated_at ${d.timestamp} NOT NULL
 		)`,

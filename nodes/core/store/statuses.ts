@@ -7,6 +7,7 @@ import { applyBroadcastStatuses } from '../broadcast/ledger';
 import type { DeliveryStatusUpdate } from '../broadcast/types';
 import type { Engine, TxBody } from './engine';
 import { isoOrNull, sql } from './engine';
+import { StoreInputError } from './errors';
 
 /** What one batch of statuses did. */
 export interface StatusRecordOutcome {
@@ -46,6 +47,38 @@ const CASE_STATUS_FROM: Readonly<Record<string, string[]>> = {
 };
 
 const COUNTED = ['sent', 'delivered', 'read', 'failed'] as const;
+
+/** Longest status kept as the tally's last status. */
+const MAX_STATUS_LENGTH = 32;
+
+// eslint-disable-next-line no-control-regex
+const NOT_STORABLE = /[\u0000-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * An update as the queries take it. A wamid that is not text, is empty or holds NUL (which PostgreSQL
+ * refuses in a parameter, failing the whole batch) can match nothing: it is left out of the lookups and
+ * counted as unknown. A status that is not text counts as "other".
+ */
+function lookupable(update: unknown): DeliveryStatusUpdate | null {
+	if (update === null || typeof update !== 'object') return null;
+	const { wamid, status, errorCode } = update as Partial<DeliveryStatusUpdate>;
+	if (typeof wamid !== 'string' || wamid === '' || wamid.includes('\u0000')) return null;
+	return { wamid, status: typeof status === 'string' ? status : '', errorCode };
+}
+
+function statusOf(update: unknown): string {
+	const status = (update as Partial<DeliveryStatusUpdate> | null)?.status;
+	return typeof status === 'string' ? status : '';
+}
+
+/** The last status as the tally keeps it: no control characters, at most 32 code points. */
+function storableStatus(status: string): string {
+	return Array.from(status.replace(NOT_STORABLE, ' ').trim())
+		.slice(0, MAX_STATUS_LENGTH)
+		.join('')
+		.replace(LONE_SURROGATE, '\uFFFD');
+}
 
 function* applyCaseStatuses(
 	updates: DeliveryStatusUpdate[],
@@ -88,8 +121,11 @@ export async function recordDeliveryStatuses(
 	updates: DeliveryStatusUpdate[],
 	now: Date,
 ): Promise<StatusRecordOutcome> {
+	if (!Array.isArray(updates)) throw new StoreInputError('updates', 'must be a list of statuses');
 	const at = now.toISOString();
 	const day = at.slice(0, 10);
+	const usable = updates.map(lookupable).filter((u): u is DeliveryStatusUpdate => u !== null);
+	const unusable = updates.length - usable.length;
 	return await engine.transaction(function* () {
 		const outcome: StatusRecordOutcome = {
 			received: updates.length,
@@ -99,7 +135,7 @@ export async function recordDeliveryStatuses(
 			unknown: 0,
 		};
 		if (updates.length === 0) return outcome;
-		const broadcast = yield* applyBroadcastStatuses(updates, at);
+		const broadcast = yield* applyBroadcastStatuses(usable, at);
 		outcome.broadcast = broadcast.updated;
 		outcome.unchanged = broadcast.unchanged;
 		if (broadcast.broadcastIds.length > 0) {
@@ -113,15 +149,16 @@ export async function recordDeliveryStatuses(
 		const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
 		outcome.cases = rest.cases;
 		outcome.unchanged += rest.unchanged;
-		outcome.unknown = rest.unknown;
+		outcome.unknown = rest.unknown + unusable;
 
 		const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
 		let other = 0;
 		for (const update of updates) {
-			if (Object.hasOwn(byStatus, update.status)) byStatus[update.status] += 1;
+			const status = statusOf(update);
+			if (Object.hasOwn(byStatus, status)) byStatus[status] += 1;
 			else other += 1;
 		}
-		const last = updates[updates.length - 1];
+		const last = storableStatus(statusOf(updates[updates.length - 1]));
 		yield* sql(
 			`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
 				last_status, last_status_at)
@@ -140,7 +177,7 @@ export async function recordDeliveryStatuses(
 			outcome.broadcast,
 			outcome.cases,
 			outcome.unknown,
-			String(last.status).slice(0, 32),
+			last === '' ? null : last,
 			at,
 		);
 		return outcome;
@@ -149,7 +186,7 @@ export async function recordDeliveryStatuses(
 
 /** The tally of the last `days` days (newest first). */
 export async function statusTally(engine: Engine, days = 31): Promise<StatusTallyDay[]> {
-	const limit = Math.max(1, Math.min(3660, Math.floor(days)));
+	const limit = Number.isFinite(days) ? Math.max(1, Math.min(3660, Math.floor(days))) : 31;
 	return await engine.read(function* () {
 		const { rows } = yield* sql(
 			'SELECT * FROM delivery_status_tally ORDER BY day DESC LIMIT $1',

@@ -968,15 +968,27 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				...subjects,
 			);
 			const own = subjects.map((_, i) => `$${i + 1}`).join(', ');
-			const drafts = yield* sql(`DELETE FROM report_draft WHERE citizen_key IN (${own})`, ...subjects);
-			yield* sql(`DELETE FROM closure_reply WHERE citizen_key IN (${own})`, ...subjects);
+			const drafts = yield* sql(
+				`DELETE FROM report_draft WHERE citizen_key IN (${own})`,
+				...subjects,
+			);
+			const replies = yield* sql(
+				`DELETE FROM closure_reply WHERE citizen_key IN (${own})`,
+				...subjects,
+			);
 			let lists: string[] = [];
 			if (row !== null) {
 				lists = (yield* loadSubscriptions(row.key)).map((s) => s.list);
 				yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', row.key);
 				yield* sql('DELETE FROM subscriber WHERE key = $1', row.key);
 			}
-			if (row === null && anonymised.changes === 0 && cases.changes === 0 && drafts.changes === 0)
+			if (
+				row === null &&
+				anonymised.changes === 0 &&
+				cases.changes === 0 &&
+				drafts.changes === 0 &&
+				replies.changes === 0
+			)
 				return { erased: false, anonymousId: null };
 			yield* insertAudit({
 				at: x.at,

@@ -1,5 +1,6 @@
 /** GDPR: export (access) and erase (art. 17) with a scan of every column of every table — both backends. */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_REPORT_RULES } from '../../../nodes/core/conversation/report';
 import type { SubscriptionStore } from '../../../nodes/core/store';
 import { at, BACKENDS, freshStoreEachTest, wa, type TestDb } from '../../helpers/storeFixtures';
 
@@ -137,14 +138,206 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 	if (backend === 'sqlite') {
 		test('erase also leaves no trace in the SQLite file itself (secure_delete + WAL checkpoint)', async () => {
 			await history();
+			await conversations();
 			await store.erase(citizen, wa(20));
 			const bytes = readFileSync(db.path as string);
-			for (const needle of [WA_ID, USER_ID, NAME]) {
+			for (const needle of [WA_ID, USER_ID, NAME, ...WAMIDS]) {
 				expect(bytes.includes(Buffer.from(needle, 'utf8'))).toBe(false);
 			}
 			expect(bytes.includes(Buffer.from('393330000099', 'utf8'))).toBe(true);
 		});
 	}
+
+	/** Meta's wamids encode the phone number: these do too, so the scan for it finds them. */
+	const wamid = (tag: string, waId = WA_ID) => `wamid.HBgM${waId}FQIAEhg${tag}`;
+	const WAMIDS = ['R1', 'R2', 'D1', 'Q1', 'OUT1'].map((tag) => wamid(tag));
+
+	/** The citizen's conversations: a report handed over, one being assembled, a question answered, a closure reply. */
+	async function conversations(citizenOf = { waId: WA_ID }, bystander = true) {
+		const c = store.conversations;
+		const part = (tag: string, minutes: number, extra: object) => ({
+			messageId: wamid(tag, citizenOf.waId),
+			receivedAt: at(minutes).toISOString(),
+			type: 'text',
+			name: NAME,
+			...extra,
+		});
+		const photo = await c.addReportPart(
+			citizenOf,
+			part('R1', 30, {
+				type: 'image',
+				media: { id: 'media.991' },
+				text: `buca davanti a casa di ${NAME}`,
+			}),
+			DEFAULT_REPORT_RULES,
+		);
+		const done = await c.addReportPart(
+			citizenOf,
+			part('R2', 31, {
+				type: 'location',
+				location: { latitude: 44.06, longitude: 12.57, place: 'Via Verdiani 3' },
+			}),
+			DEFAULT_REPORT_RULES,
+		);
+		expect(done.report.complete).toBe(true);
+		await c.updateCase(photo.caseId, {
+			state: 'registered',
+			portalService: 'buche',
+			portalRequestId: 'REQ-1',
+			at: at(32),
+		});
+		await c.addReportPart(
+			citizenOf,
+			part('D1', 40, { text: `lampione spento, ${NAME}` }),
+			DEFAULT_REPORT_RULES,
+		);
+		const question = await c.openCase({
+			citizen: citizenOf,
+			kind: 'question',
+			messageId: wamid('Q1', citizenOf.waId),
+			at: at(41),
+			route: 'operators',
+		});
+		await c.updateCase(question.record.id, {
+			state: 'answered',
+			answeredHow: 'text',
+			replyWamid: wamid('OUT1', citizenOf.waId),
+			at: at(42),
+		});
+		await store.recordDeliveryStatuses(
+			[{ wamid: wamid('OUT1', citizenOf.waId), status: 'read' }],
+			at(43),
+		);
+		expect(await c.claimClosureReply(citizenOf, '2026-03-03T08:00:00.000Z', at(44))).toBe(true);
+		if (bystander) {
+			const other = { waId: '393330000099' };
+			await c.addReportPart(
+				other,
+				{
+					messageId: wamid('X1', other.waId),
+					receivedAt: at(45).toISOString(),
+					type: 'image',
+					media: { id: 'm' },
+				},
+				DEFAULT_REPORT_RULES,
+			);
+			await c.claimClosureReply(other, '2026-03-03T08:00:00.000Z', at(45));
+		}
+	}
+
+	test('erase covers conversations: cases kept under the anonymous id without wamids; drafts and closure memories deleted', async () => {
+		await history();
+		await conversations();
+		expect(await db.scan([WA_ID])).not.toEqual([]);
+		const result = await store.erase({ userId: USER_ID }, wa(50, 'erase-c'));
+		expect(result.erased).toBe(true);
+
+		expect(await db.scan([WA_ID, USER_ID, NAME, 'Verdiani', ...WAMIDS])).toEqual([]);
+		const cases = await db.query(
+			'SELECT kind, state, first_message_id, reply_wamid, reply_status, portal_request_id FROM conversation_case WHERE citizen_key = $1 ORDER BY id',
+			[result.anonymousId],
+		);
+		// the figures stay: two reports (one registered, one still waiting) and the answered question
+		expect(cases).toEqual([
+			{
+				kind: 'report',
+				state: 'registered',
+				first_message_id: null,
+				reply_wamid: null,
+				reply_status: null,
+				portal_request_id: 'REQ-1',
+			},
+			{
+				kind: 'report',
+				state: 'received',
+				first_message_id: null,
+				reply_wamid: null,
+				reply_status: null,
+				portal_request_id: null,
+			},
+			{
+				kind: 'question',
+				state: 'answered',
+				first_message_id: null,
+				reply_wamid: null,
+				reply_status: 'read',
+				portal_request_id: null,
+			},
+		]);
+		expect(await store.conversations.casesOf({ waId: WA_ID })).toEqual([]);
+		expect(await db.query('SELECT citizen_key FROM report_draft')).toEqual([
+			{ citizen_key: 'wa:393330000099' },
+		]);
+		expect(await db.query('SELECT citizen_key FROM closure_reply')).toEqual([
+			{ citizen_key: 'wa:393330000099' },
+		]);
+		// the bystander's conversations are untouched
+		expect(await store.conversations.casesOf({ waId: '393330000099' })).toHaveLength(1);
+		// later statuses of the erased reply find nobody; the closure reply may be sent again
+		expect(
+			await store.recordDeliveryStatuses([{ wamid: wamid('OUT1'), status: 'delivered' }], at(51)),
+		).toMatchObject({ unknown: 1 });
+		expect(
+			await store.conversations.claimClosureReply(
+				{ waId: WA_ID },
+				'2026-03-03T08:00:00.000Z',
+				at(52),
+			),
+		).toBe(true);
+		// a redelivered part of the erased reports opens nothing of the past: it is a new report
+		const again = await store.conversations.addReportPart(
+			{ waId: WA_ID },
+			{ messageId: wamid('R2'), receivedAt: at(31).toISOString(), type: 'text', text: 'x' },
+			DEFAULT_REPORT_RULES,
+		);
+		expect(again).toMatchObject({ duplicate: false, opened: true });
+	});
+
+	test.each<[string, (citizen: { waId: string }) => Promise<unknown>]>([
+		[
+			'only cases (a question)',
+			(c) =>
+				store.conversations.openCase({
+					citizen: c,
+					kind: 'question',
+					messageId: wamid('Q9'),
+					at: at(0),
+				}),
+		],
+		[
+			'only a report being assembled',
+			(c) =>
+				store.conversations.addReportPart(
+					c,
+					{ messageId: wamid('P9'), receivedAt: at(0).toISOString(), type: 'text', text: 'buca' },
+					DEFAULT_REPORT_RULES,
+				),
+		],
+		[
+			'only a closure-reply memory',
+			(c) => store.conversations.claimClosureReply(c, 'chiusura', at(0)),
+		],
+	])(
+		'a citizen with %s (no subscriber row) is erased: erased:true, audited, nothing left',
+		async (_, seed) => {
+			const citizen = { waId: WA_ID };
+			await seed(citizen);
+			expect(await store.get(citizen)).toBeNull();
+			const result = await store.erase(citizen, wa(10, 'erase-only'));
+			expect(result).toEqual({
+				erased: true,
+				anonymousId: expect.stringMatching(/^anon:[0-9a-f]{32}$/),
+			});
+			expect(await db.scan([WA_ID])).toEqual([]);
+			const audit = await db.query('SELECT subject, action FROM audit_event');
+			expect(audit).toEqual([{ subject: result.anonymousId, action: 'erase' }]);
+			const anonymous = await db.query('SELECT citizen_key FROM conversation_case');
+			expect(anonymous.every((row) => row.citizen_key === result.anonymousId)).toBe(true);
+			// the same anonymous id as a subscriber's erase would give
+			await store.requestSubscription(citizen, ['EMERGENZE'], wa(11));
+			expect((await store.erase(citizen, wa(12))).anonymousId).toBe(result.anonymousId);
+		},
+	);
 
 	test('the anonymous id is stable per citizen and store (HMAC with the stored pepper)', async () => {
 		await store.requestSubscription({ waId: WA_ID }, ['EMERGENZE'], wa(0));

@@ -9,17 +9,33 @@ import {
 } from '../../../nodes/core/store';
 import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
 
-/** Every table of the current schema: v1 (subscriptions) and v2 (the broadcast ledger). */
+/**
+ * Every table of the current schema: v1 (subscriptions), v2 (the broadcast ledger) and v3
+ * (conversations and the delivery-status tally).
+ */
 const TABLES = [
 	'audit_event',
 	'broadcast',
 	'broadcast_delivery',
+	'closure_reply',
+	'conversation_case',
+	'delivery_status_tally',
 	'inbound_seen',
+	'report_draft',
 	'schema_migrations',
 	'store_meta',
 	'subscriber',
 	'subscription',
 ];
+
+/** Version 3's tables: dropping them (and `broadcast.last_status_at`) leaves a version-2 database. */
+const V3_TABLES = ['conversation_case', 'report_draft', 'closure_reply', 'delivery_status_tally'];
+
+async function downgradeToV2(db: TestDb): Promise<void> {
+	for (const table of V3_TABLES) await db.query(`DROP TABLE ${table}`);
+	await db.query('ALTER TABLE broadcast DROP COLUMN last_status_at');
+	await db.query('DELETE FROM schema_migrations WHERE version = 3');
+}
 
 describe.each(BACKENDS)('migrations (%s)', (backend) => {
 	let db: TestDb;
@@ -40,7 +56,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
 		);
 		expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
-		expect(versions.map((v) => v.name)).toEqual(['subscriptions', 'broadcasts']);
+		expect(versions.map((v) => v.name)).toEqual(['subscriptions', 'broadcasts', 'conversations']);
 	});
 
 	test('several stores opening the same fresh database at once all succeed; migrations applied once', async () => {
@@ -76,6 +92,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		await store.confirmConsent({ waId: '393331234567' }, wa(1));
 		await store.close();
 		// what the package of issue 4 left: only version 1
+		await downgradeToV2(db);
 		await db.query('DROP TABLE broadcast_delivery');
 		await db.query('DROP TABLE broadcast');
 		await db.query('DELETE FROM schema_migrations WHERE version = 2');
@@ -85,9 +102,86 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			(await db.query('SELECT version FROM schema_migrations ORDER BY version')).map((v) =>
 				Number(v.version),
 			),
-		).toEqual([1, 2]);
+		).toEqual([1, 2, 3]);
 		expect((await upgraded.get({ waId: '393331234567' }))?.subscriptions[0].state).toBe('active');
 		expect(await upgraded.broadcasts.pendingCount('prima-allerta', 'EMERGENZE')).toBe(1);
+	});
+
+	test('a version-2 database (before conversations) is upgraded in place to 3 and keeps its subscribers and broadcasts', async () => {
+		const T = new Date('2026-11-30T08:00:00.000Z');
+		const store = await db.open();
+		for (const waId of ['393331234567', '393337654321']) {
+			await store.requestSubscription({ waId }, ['EMERGENZE'], wa(0));
+			await store.confirmConsent({ waId }, wa(1));
+		}
+		const run = await store.broadcasts.begin({
+			id: 'allerta-v2',
+			list: 'EMERGENZE',
+			messageHash: 'hash-v2',
+			message: { type: 'text', text: 'Allerta meteo' },
+			now: T,
+		});
+		const step = (fields: object) =>
+			store.broadcasts.step({
+				id: 'allerta-v2',
+				runToken: run.runToken,
+				list: 'EMERGENZE',
+				createdAt: T.toISOString(),
+				now: T,
+				outcomes: [],
+				claim: [],
+				heartbeat: false,
+				...fields,
+			});
+		await step({ claim: [{ key: 'wa:393331234567', waId: '393331234567', userId: null }] });
+		await step({
+			outcomes: [{ key: 'wa:393331234567', state: 'sent', wamid: 'wamid.v2.1', attempts: 1 }],
+		});
+		await store.close();
+		// what the package before conversations left: versions 1 and 2
+		await downgradeToV2(db);
+		expect((await db.tables()).sort()).toEqual(TABLES.filter((t) => !V3_TABLES.includes(t)));
+
+		const upgraded = await db.open();
+		expect((await db.tables()).sort()).toEqual(TABLES);
+		const versions = await db.query('SELECT version, name FROM schema_migrations ORDER BY version');
+		expect(versions.map((v) => [Number(v.version), v.name])).toEqual([
+			[1, 'subscriptions'],
+			[2, 'broadcasts'],
+			[3, 'conversations'],
+		]);
+		// subscribers and the broadcast are as they were
+		expect(await upgraded.count({ list: 'EMERGENZE' })).toEqual([
+			{ list: 'EMERGENZE', state: 'active', count: 2 },
+		]);
+		expect(await upgraded.broadcasts.get('allerta-v2')).toMatchObject({
+			state: 'running',
+			messageHash: 'hash-v2',
+			message: { type: 'text', text: 'Allerta meteo' },
+		});
+		expect((await upgraded.broadcasts.counts('allerta-v2')).byState.sent).toBe(1);
+		expect(await upgraded.broadcasts.pendingCount('allerta-v2', 'EMERGENZE')).toBe(1);
+		expect(await db.query('SELECT last_status_at FROM broadcast')).toEqual([
+			{ last_status_at: null },
+		]);
+		// and version 3 works on the old data
+		expect(
+			await upgraded.recordDeliveryStatuses([{ wamid: 'wamid.v2.1', status: 'read' }], T),
+		).toMatchObject({ broadcast: 1, unknown: 0 });
+		expect((await upgraded.broadcasts.counts('allerta-v2')).byState.read).toBe(1);
+		expect(await db.query('SELECT last_status_at FROM broadcast')).not.toEqual([
+			{ last_status_at: null },
+		]);
+		const opened = await upgraded.conversations.openCase({
+			citizen: { waId: '393331234567' },
+			kind: 'question',
+			messageId: 'wamid.v3.q',
+			at: T,
+		});
+		expect(opened.created).toBe(true);
+		// reopening applies nothing more
+		await db.open();
+		expect(await db.query('SELECT version FROM schema_migrations')).toHaveLength(3);
 	});
 
 	test('a database migrated by a newer version of the package is refused', async () => {
