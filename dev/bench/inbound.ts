@@ -797,7 +797,8 @@ async function triggerCosts(stateDir: string): Promise<string[]> {
 		for (const { body, signature } of bodies) {
 			const outcome = await receiveWebhook(body, signature, {
 				appSecret: ACCOUNT.appSecret,
-				include: 'both',
+				// citizens' messages only: no status would reach a recorder
+				deliveryStatuses: { mode: 'start' },
 				dropEchoes: true,
 				registry,
 			});

@@ -21,6 +21,7 @@ import {
 import { createJsonTransport, type JsonTransport } from '../core/broadcast/httpTransport';
 import { normaliseListName, StoreError, StoreInputError } from '../core/store';
 import { messagesUrl } from '../core/whatsapp/api';
+import { deliveryStatusUpdateOf } from '../core/whatsapp/deliveryStatuses';
 import {
 	buildTemplateMessage,
 	buildTextMessage,
@@ -84,7 +85,7 @@ export class WhatsUrpBroadcast implements INodeType {
 			const updates: DeliveryStatusUpdate[] = [];
 			let ignored = 0;
 			for (const item of items) {
-				const update = statusUpdateOf(item.json);
+				const update = deliveryStatusUpdateOf(item.json);
 				if (update === null) ignored += 1;
 				else updates.push(update);
 			}
@@ -130,17 +131,6 @@ export class WhatsUrpBroadcast implements INodeType {
 		}
 		return [output];
 	}
-}
-
-/** A status item of the WhatsUrp Trigger as a ledger update; null for anything else. */
-function statusUpdateOf(json: IDataObject): DeliveryStatusUpdate | null {
-	if (json.event !== 'status') return null;
-	const wamid = typeof json.messageId === 'string' ? json.messageId : '';
-	const status = typeof json.status === 'string' ? json.status : '';
-	if (wamid === '' || status === '') return null;
-	const errors = Array.isArray(json.errors) ? (json.errors as IDataObject[]) : [];
-	const code = Number(errors[0]?.code);
-	return { wamid, status, errorCode: Number.isInteger(code) ? code : null };
 }
 
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {

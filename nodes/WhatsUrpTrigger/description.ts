@@ -9,24 +9,30 @@ export const whatsUrpTriggerProperties: INodeProperties[] = [
 		default: '',
 	},
 	{
-		displayName: 'Updates',
-		name: 'updates',
+		displayName: 'Delivery Statuses',
+		name: 'deliveryStatuses',
 		type: 'options',
 		options: [
 			{
-				name: 'Messages and Statuses',
-				value: 'both',
-				description: "Citizens' messages and the delivery statuses of what the URP sent",
+				name: 'Record in the Store (No Execution)',
+				value: 'record',
+				description:
+					'The trigger writes them to the WhatsUrp store itself (broadcast reports, case replies, daily tally) and starts nothing; if the store is unreachable it answers 500 and Meta delivers them again',
 			},
-			{ name: 'Messages', value: 'messages', description: "Only citizens' messages" },
 			{
-				name: 'Statuses',
-				value: 'statuses',
-				description: 'Only delivery statuses (sent, delivered, read, failed)',
+				name: 'Start the Workflow',
+				value: 'start',
+				description: 'Each status becomes an item, like a message: one execution per webhook',
+			},
+			{
+				name: 'Ignore',
+				value: 'ignore',
+				description: 'Accepted and dropped: nothing recorded, nothing started',
 			},
 		],
-		default: 'both',
-		description: 'Which updates start the workflow; each message and each status becomes one item',
+		default: 'record',
+		description:
+			"What to do with Meta's delivery statuses (sent, delivered, read, failed) of every message the URP sends: an alert to 4,000 subscribers brings some 12,000. Citizens' messages always start the workflow, one item each.",
 	},
 	{
 		displayName: 'Ignore Redeliveries',
@@ -49,7 +55,19 @@ export const whatsUrpTriggerProperties: INodeProperties[] = [
 		],
 		default: 'store',
 		description:
-			'Meta delivers the same update again when it thinks it was not received (for up to 7 days); a redelivered message starts no second execution',
+			'Meta delivers the same update again when it thinks it was not received (for up to 7 days); a redelivered message starts no second execution. Recorded statuses need no check: recording them again changes nothing.',
+	},
+	{
+		// The store credential is required whatever the settings (n8n cannot show a credential on "this
+		// OR that"; see WhatsUrpTrigger.node.ts): say when it goes unused.
+		displayName:
+			'With these settings the trigger does not use the <b>WhatsUrp Store</b> credential: any store credential will do.',
+		name: 'storeUnusedNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: { deduplication: ['memory', 'off'], deliveryStatuses: ['start', 'ignore'] },
+		},
 	},
 	{
 		displayName: 'Options',

@@ -36,7 +36,7 @@ function signed(payload: unknown): { body: Buffer; signature: string } {
 
 const settings = (extra: Partial<ReceiveSettings> = {}): ReceiveSettings => ({
 	appSecret: SECRET,
-	include: 'both',
+	deliveryStatuses: { mode: 'start' },
 	dropEchoes: true,
 	...extra,
 });
@@ -170,16 +170,18 @@ describe('receiveWebhook', () => {
 		});
 	});
 
-	test('include: messages drops statuses; statuses drops messages', async () => {
+	test('ignore drops statuses, start keeps them; messages start in both modes', async () => {
 		const { body, signature } = signed(fixture('custom/mixed-batch.json'));
 		const all = await receiveWebhook(body, signature, settings());
-		const messages = await receiveWebhook(body, signature, settings({ include: 'messages' }));
-		const statuses = await receiveWebhook(body, signature, settings({ include: 'statuses' }));
-		expect(messages.events.every((e) => e.event === 'message')).toBe(true);
-		expect(statuses.events.every((e) => e.event === 'status')).toBe(true);
-		expect(messages.events.length + statuses.events.length).toBe(all.events.length);
-		expect(messages.events.length).toBeGreaterThan(0);
-		expect(statuses.events.length).toBeGreaterThan(0);
+		const ignored = await receiveWebhook(
+			body,
+			signature,
+			settings({ deliveryStatuses: { mode: 'ignore' } }),
+		);
+		expect(ignored.events.every((e) => e.event === 'message')).toBe(true);
+		expect(ignored.events).toEqual(all.events.filter((e) => e.event === 'message'));
+		expect(ignored.events.length).toBeGreaterThan(0);
+		expect(all.events.some((e) => e.event === 'status')).toBe(true);
 	});
 
 	test('a redelivered POST starts nothing the second time', async () => {
