@@ -163,11 +163,22 @@ export class WhatsUrpConversation implements INodeType {
 						{ itemIndex },
 					);
 				}
-				output.push({ json: await module.execute.call(this, itemIndex, store), pairedItem });
+				// the input's files travel on (a photo downloaded before Fill Texts reaches the email)
+				const binary = items[itemIndex].binary;
+				output.push({
+					json: await module.execute.call(this, itemIndex, store),
+					...(binary !== undefined ? { binary } : {}),
+					pairedItem,
+				});
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
-					output.push({ json: { ...items[itemIndex].json, error: nodeError.message }, pairedItem });
+					const binary = items[itemIndex].binary;
+					output.push({
+						json: { ...items[itemIndex].json, error: nodeError.message },
+						...(binary !== undefined ? { binary } : {}),
+						pairedItem,
+					});
 					continue;
 				}
 				throw nodeError;

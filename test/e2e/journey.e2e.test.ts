@@ -243,6 +243,28 @@ describe('A question answered by an operator from the email', () => {
 		});
 	});
 
+	test("a citizen's markup reaches the operators as text, never as HTML", async () => {
+		const MARCO = { waId: '393476667788', name: 'Marco <b>Bold</b>' };
+		stack.clock.set('2026-03-03T11:30:00+01:00');
+		const question = 'Il sito mostra <script>alert(1)</script> & non carica il modulo R&D';
+		const { reply } = await write({ from: MARCO, type: 'text', text: question });
+		expect(textOf(reply)).toContain('inoltrato agli operatori');
+		const sent = await mail(
+			(m) => to(OPERATORS)(m) && m.subject.includes('Marco'),
+			'to the operators about Marco',
+		);
+		expect(sent.html).not.toContain('<script>');
+		expect(sent.html).not.toContain('<b>Bold</b>');
+		expect(sent.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+		expect(sent.html).toContain('R&amp;D');
+		// answered, so that no execution is left waiting
+		const before = stack.simulator.outbound({ to: MARCO.waId }).length;
+		await answerFromMail(sent, 'Grazie, lo segnaliamo a chi cura il sito.');
+		expect(textOf(await stack.nextReply(MARCO.waId, before))).toBe(
+			'Grazie, lo segnaliamo a chi cura il sito.',
+		);
+	});
+
 	test('after 24 hours the answer goes out as the approved template', async () => {
 		const ELENA = { waId: '393478889900', name: 'Elena Bruni' };
 		stack.clock.set('2026-03-03T12:00:00+01:00');

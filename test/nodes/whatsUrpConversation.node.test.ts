@@ -555,6 +555,21 @@ describe('Text: Fill Texts', () => {
 		});
 	});
 
+	test("the input's files travel on, so a photo downloaded before Fill Texts reaches the email", async () => {
+		const photo = {
+			data: Buffer.from('jpeg').toString('base64'),
+			mimeType: 'image/jpeg',
+			fileName: 'foto.jpg',
+		};
+		const item = {
+			...message(),
+			binary: { foto_1: photo, foto_2: { ...photo, fileName: 'b.jpg' } },
+		};
+		const [output] = (await run(fill([{ name: 't', template: '{nome}' }]), [item])).outputs();
+		expect(Object.keys(output[0].binary ?? {})).toEqual(['foto_1', 'foto_2']);
+		expect(output[0].binary?.foto_2).toMatchObject({ mimeType: 'image/jpeg', fileName: 'b.jpg' });
+	});
+
 	test('another time zone for {ricevuto}', async () => {
 		const filled = await single(
 			fill([{ name: 't', template: '{ricevuto}' }], { timezone: 'UTC' }),

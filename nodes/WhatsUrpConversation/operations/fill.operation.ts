@@ -47,12 +47,12 @@ export const description: INodeProperties[] = forOperation('text', 'fill', [
 						description: 'The text, with {placeholders}',
 					},
 					{
-						displayName: 'HTML',
+						displayName: 'For a Send and Wait Message',
 						name: 'html',
 						type: 'boolean',
 						default: false,
 						description:
-							"Whether the text goes into HTML (e.g. the message of n8n's Send and Wait email): the values are escaped so that a citizen's < > & show as typed and cannot become markup",
+							"Whether the text is the message of n8n's Send and Wait email, which n8n puts into HTML: the values are escaped so that a citizen's < > & show as typed and cannot become markup",
 					},
 				],
 			},

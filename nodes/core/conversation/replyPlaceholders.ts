@@ -100,7 +100,10 @@ export function fillForItem(template: string, item: unknown, timeZone = 'Europe/
 export interface TextRow {
 	name?: unknown;
 	template?: unknown;
-	/** The text goes into HTML (an email n8n builds as HTML): the values are escaped, the template not. */
+	/**
+	 * The text is the message of n8n's Send and Wait email, which n8n puts into HTML: the values are
+	 * escaped for it (see {@link escapeForSendAndWait}), the template not.
+	 */
 	html?: unknown;
 }
 
@@ -111,6 +114,16 @@ export function escapeHtml(text: string): string {
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')
 		.replace(/"/g, '&quot;');
+}
+
+/**
+ * A value for the message of n8n's Send and Wait email. n8n 2.41 first DECODES the entities of that
+ * message (its helper named escapeHtml turns `&lt;` back into `<`), then puts it into the email's HTML
+ * as it is. So the value is escaped twice: n8n's decoding removes one layer, the HTML keeps the other,
+ * and `<script>` reaches the operator as text.
+ */
+export function escapeForSendAndWait(text: string): string {
+	return escapeHtml(escapeHtml(text));
 }
 
 /** Output field names that would change the item's prototype instead of adding a field. */
@@ -149,7 +162,7 @@ export function fillTexts(
 				: '';
 		if (row.html !== true) return [name, fillPlaceholders(template, values)];
 		const escaped = Object.fromEntries(
-			Object.entries(values).map(([key, value]) => [key, escapeHtml(value)]),
+			Object.entries(values).map(([key, value]) => [key, escapeForSendAndWait(value)]),
 		);
 		return [name, fillPlaceholders(template, escaped)];
 	});

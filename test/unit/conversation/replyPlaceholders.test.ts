@@ -7,6 +7,7 @@ import { positionText } from '../../../nodes/core/conversation/placeholders';
 import {
 	commandPlaceholders,
 	fillForItem,
+	escapeForSendAndWait,
 	fillTexts,
 	MESSAGE_PLACEHOLDER_LIST,
 	reportPlaceholders,
@@ -199,14 +200,19 @@ describe('fillTexts', () => {
 	});
 });
 
-describe('fillTexts for HTML', () => {
+describe("fillTexts for n8n's Send and Wait message", () => {
 	const hostile = {
 		from: { waId: '393331234567', name: '<img src=x onerror=alert(1)> & "Co"' },
 		text: '<script>steal()</script> R&D',
 	};
+	/** What n8n 2.41 does to the message before putting it into the email's HTML: it decodes entities once. */
+	const n8nDecodes = (text: string) =>
+		text.replace(/&amp;|&lt;|&gt;|&#39;|&quot;/g, (m) =>
+			m === '&amp;' ? '&' : m === '&lt;' ? '<' : m === '&gt;' ? '>' : m === '&#39;' ? "'" : '"',
+		);
 	test.each([
 		[
-			'values are escaped, the template is not',
+			'values are escaped twice, the template not',
 			'<b>Da:</b> {nome}\n{messaggio}',
 			'<b>Da:</b> &lt;img src=x onerror=alert(1)&gt; &amp; &quot;Co&quot;\n&lt;script&gt;steal()&lt;/script&gt; R&amp;D',
 		],
@@ -216,22 +222,24 @@ describe('fillTexts for HTML', () => {
 			"39******4567 l'ha scritto",
 		],
 		['unknown placeholders stay as written', '{sconosciuto} <i>x</i>', '{sconosciuto} <i>x</i>'],
-	])('%s', (_case, template, expected) => {
-		expect(fillTexts([{ name: 't', template, html: true }], hostile)).toEqual([['t', expected]]);
-	});
+	])(
+		"%s: after n8n decodes it, the HTML shows the citizen's characters as text",
+		(_case, template, html) => {
+			const [[, filled]] = fillTexts([{ name: 't', template, html: true }], hostile);
+			expect(n8nDecodes(filled)).toBe(html);
+			expect(escapeForSendAndWait('<')).toBe('&amp;lt;');
+		},
+	);
 
 	test('a plain row next to an HTML row keeps the values as they are', () => {
-		expect(
-			fillTexts(
-				[
-					{ name: 'html', template: '{messaggio}', html: true },
-					{ name: 'plain', template: '{messaggio}' },
-				],
-				hostile,
-			),
-		).toEqual([
-			['html', '&lt;script&gt;steal()&lt;/script&gt; R&amp;D'],
-			['plain', '<script>steal()</script> R&D'],
-		]);
+		const [[, html], [, plain]] = fillTexts(
+			[
+				{ name: 'html', template: '{messaggio}', html: true },
+				{ name: 'plain', template: '{messaggio}' },
+			],
+			hostile,
+		);
+		expect(html).toBe('&amp;lt;script&amp;gt;steal()&amp;lt;/script&amp;gt; R&amp;amp;D');
+		expect(plain).toBe('<script>steal()</script> R&D');
 	});
 });
