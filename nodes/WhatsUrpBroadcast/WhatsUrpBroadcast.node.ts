@@ -277,6 +277,7 @@ async function report(
 		runs: record.runs,
 		createdAt: record.createdAt,
 		finishedAt: record.finishedAt,
+		lastStatusAt: record.lastStatusAt,
 		message: record.message as IDataObject,
 		counts: counts.byState,
 		failedByCode: counts.failedByCode,

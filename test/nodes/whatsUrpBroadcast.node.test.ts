@@ -456,6 +456,8 @@ describe('report', () => {
 		});
 		expect(typeof item.json.createdAt).toBe('string');
 		expect(typeof item.json.finishedAt).toBe('string');
+		// no status was recorded for it (the trigger records them)
+		expect(item.json.lastStatusAt).toBeNull();
 		expectNoToken(outputs);
 	});
 

@@ -146,6 +146,7 @@ function recordOf(row: Row): BroadcastRecord {
 		startedAt: isoOf(row.started_at),
 		heartbeatAt: isoOf(row.heartbeat_at),
 		finishedAt: isoOrNull(row.finished_at),
+		lastStatusAt: isoOrNull(row.last_status_at),
 	};
 }
 

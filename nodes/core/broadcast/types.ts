@@ -55,6 +55,8 @@ export interface BroadcastRecord {
 	startedAt: string;
 	heartbeatAt: string;
 	finishedAt: string | null;
+	/** When a delivery status of one of its messages last arrived (recorded by the trigger); null: none yet. */
+	lastStatusAt: string | null;
 }
 
 /** A subscriber the broadcast may message. */

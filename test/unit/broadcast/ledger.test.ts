@@ -163,6 +163,7 @@ describe.each(BACKENDS)('BroadcastLedger (%s)', (backend) => {
 				startedAt: T.toISOString(),
 				heartbeatAt: T.toISOString(),
 				finishedAt: null,
+				lastStatusAt: null,
 			});
 			await ledger.finish({
 				id: 'allerta-1',

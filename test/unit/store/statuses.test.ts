@@ -187,6 +187,9 @@ describe.each(BACKENDS)('recordDeliveryStatuses (%s)', (backend) => {
 				['allerta-2', later(20).toISOString()],
 				['allerta-3', null],
 			]);
+			// and the ledger's record (the Broadcast node's Report) says so
+			expect((await store.broadcasts.get('allerta-1'))?.lastStatusAt).toBe(later(10).toISOString());
+			expect((await store.broadcasts.get('allerta-3'))?.lastStatusAt).toBeNull();
 		});
 	});
 
