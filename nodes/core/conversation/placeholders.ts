@@ -5,6 +5,10 @@
  * message instead of vanishing), and a value is never scanned again (a citizen's `{numero}` stays text).
  */
 
+import { weekdayOf } from '../calendar/civilDate';
+import { ITALIAN_MONTHS, ITALIAN_WEEKDAYS } from '../calendar/italian';
+import { maskWaId } from '../store/keys';
+
 export type PlaceholderValue = string | number | boolean | null | undefined;
 export type PlaceholderValues = Readonly<Record<string, PlaceholderValue>>;
 
@@ -71,29 +75,11 @@ export interface MessageContext {
 	placeholders?: unknown;
 }
 
-const WEEKDAY_NAMES = [
-	'domenica',
-	'lunedì',
-	'martedì',
-	'mercoledì',
-	'giovedì',
-	'venerdì',
-	'sabato',
-];
-const MONTH_NAMES = [
-	'gennaio',
-	'febbraio',
-	'marzo',
-	'aprile',
-	'maggio',
-	'giugno',
-	'luglio',
-	'agosto',
-	'settembre',
-	'ottobre',
-	'novembre',
-	'dicembre',
-];
+/** `lunedì 2 marzo` (with the year when asked): the calendar's Italian names. */
+function italianDate(year: number, month: number, day: number, withYear: boolean): string {
+	const weekday = ITALIAN_WEEKDAYS[weekdayOf({ year, month, day })];
+	return `${weekday} ${day} ${ITALIAN_MONTHS[month - 1]}${withYear ? ` ${year}` : ''}`;
+}
 
 function str(value: unknown): string {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -101,9 +87,7 @@ function str(value: unknown): string {
 
 /** `39******4567`: a WhatsApp number fit for an email subject or a log. */
 export function maskNumber(waId: string): string {
-	const text = waId.trim();
-	if (text.length <= 6) return '*'.repeat(text.length);
-	return `${text.slice(0, 2)}${'*'.repeat(text.length - 6)}${text.slice(-4)}`;
+	return maskWaId(waId);
 }
 
 /**
@@ -130,8 +114,7 @@ export function italianDateTime(iso: string, timeZone = 'Europe/Rome'): string {
 	const year = Number(parts.year);
 	const month = Number(parts.month);
 	const day = Number(parts.day);
-	const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-	return `${WEEKDAY_NAMES[weekday]} ${day} ${MONTH_NAMES[month - 1]} ${year} alle ${Number(parts.hour)}:${parts.minute}`;
+	return `${italianDate(year, month, day, true)} alle ${Number(parts.hour)}:${parts.minute}`;
 }
 
 /**
@@ -143,8 +126,7 @@ export function nextOpeningPhrase(nextOpeningText: string, nextOpening: string):
 	const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(nextOpening);
 	if (match === null || date === null) return nextOpeningText;
 	const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
-	const weekday = WEEKDAY_NAMES[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
-	return `${match[1]}, ${weekday} ${day} ${MONTH_NAMES[month - 1]}, ${match[2]}`;
+	return `${match[1]}, ${italianDate(year, month, day, false)}, ${match[2]}`;
 }
 
 /** A coordinate given as a number or as numeric text; NaN for anything else ('' , true, [], …). */
