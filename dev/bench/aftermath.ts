@@ -261,6 +261,9 @@ function httpJson<T>(url: string, method = 'GET', body?: unknown): Promise<T> {
 			{
 				method,
 				headers: data ? { 'content-type': 'application/json', 'content-length': data.length } : {},
+				// a connection of its own: a kept-alive one may have been closed by the server while the
+				// benchmark seeded 40,000 subscribers (socket hang up)
+				agent: false,
 			},
 			(res) => {
 				const chunks: Buffer[] = [];
