@@ -52,7 +52,7 @@ export const description: INodeProperties[] = forOperation('text', 'fill', [
 						type: 'boolean',
 						default: false,
 						description:
-							"Whether the text is the message of n8n's Send and Wait email, which n8n puts into HTML: the values are escaped so that a citizen's < > & show as typed and cannot become markup",
+							"Whether the text is the message of n8n's Send and Wait email, which n8n puts into HTML: the values are escaped so that a citizen's &lt; &gt; & show as typed and cannot become markup",
 					},
 				],
 			},

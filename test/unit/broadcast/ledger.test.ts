@@ -779,7 +779,13 @@ describe.each(BACKENDS)('BroadcastLedger (%s)', (backend) => {
 		await step(run.runToken, {
 			outcomes: [{ key: keyOf(1), state: 'sent', wamid: 'wamid.T1', attempts: 1 }],
 		});
-		await ledger.finish({ id: 'allerta-1', runToken: run.runToken, state: 'completed', reason: null, now: later(1) });
+		await ledger.finish({
+			id: 'allerta-1',
+			runToken: run.runToken,
+			state: 'completed',
+			reason: null,
+			now: later(1),
+		});
 		const first = await store.erase({ waId: waIdOf(1) }, { at: new Date(), channel: 'gdpr' });
 		await seed([1]);
 		run = await ledger.begin({ ...input(), now: later(30) });
