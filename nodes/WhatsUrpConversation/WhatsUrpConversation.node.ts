@@ -71,7 +71,7 @@ export class WhatsUrpConversation implements INodeType {
 					{
 						name: 'Add Part to Report',
 						value: 'addPart',
-						action: 'Add a message to the citizen s report',
+						action: 'Add a message to the report it belongs to',
 						description:
 							'Adds the message (photo, position, text) to the open report and tells whether it is complete',
 					},
