@@ -1,7 +1,7 @@
 /**
  * `npm run bench:inbound`: signed webhooks from a load generator to the published inbound workflow
  * (workflows/inbound.json) against a bare n8n webhook workflow (Webhook → HTTP Request reply, no
- * signature check) on the same n8n, in the same run (DESIGN §9: ≥ 70 % of the bare workflow's
+ * signature check) on the same n8n, in the same run (the target: ≥ 70 % of the bare workflow's
  * throughput, ack p99 < 250 ms).
  *
  * The Cloud API simulator runs in a process of its own (it records the replies); the Open311

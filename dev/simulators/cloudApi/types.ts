@@ -43,7 +43,7 @@ export interface CloudApiSimulatorOptions {
 	 * does not guarantee order; load tests raise it.
 	 */
 	webhookConcurrency?: number;
-	/** the OpenAPI YAML; default: shared/meta-openapi/ in a parent folder, or META_OPENAPI_SPEC */
+	/** the OpenAPI YAML; default: META_OPENAPI_SPEC, else the copy in spec/meta-openapi/ */
 	specPath?: string;
 	now?: () => number;
 	log?: (line: string) => void;

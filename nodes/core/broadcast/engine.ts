@@ -1,5 +1,5 @@
 /**
- * The broadcast engine (DESIGN §4 whatsUrpBroadcast): sends one message to every active subscriber of
+ * The broadcast engine: sends one message to every active subscriber of
  * a list, one request per recipient, paced by a token bucket, resumable by broadcast id.
  *
  * One loop does the bookkeeping, one ledger transaction per step: it writes the answers received

@@ -1,5 +1,5 @@
 /**
- * List broadcasts (DESIGN §4 whatsUrpBroadcast, §6): the ledger on the store's database, the pacing
+ * List broadcasts: the ledger on the store's database, the pacing
  * rules and the engine. Pure TypeScript, no n8n import.
  */
 export type * from './types';

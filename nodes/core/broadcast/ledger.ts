@@ -1,5 +1,5 @@
 /**
- * The broadcast ledger (DESIGN §6): `broadcast` and `broadcast_delivery` on the store's database, one
+ * The broadcast ledger: `broadcast` and `broadcast_delivery` on the store's database, one
  * transaction per call, SQL shared by SQLite and PostgreSQL (see store/engine.ts).
  *
  * Guarantee it gives the engine: a recipient is written `sending` in the same transaction that re-reads

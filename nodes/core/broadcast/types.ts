@@ -1,4 +1,4 @@
-/** Types of the broadcast ledger and engine (DESIGN §4 whatsUrpBroadcast, §6). Pure types. */
+/** Types of the broadcast ledger and engine. Pure types. */
 
 /** A recipient's row in `broadcast_delivery`. */
 export type DeliveryState =

@@ -1,5 +1,5 @@
 /**
- * Transactional subscription store (DESIGN §6): pure TypeScript, no n8n imports. SQLite (`node:sqlite`)
+ * Transactional subscription store: pure TypeScript, no n8n imports. SQLite (`node:sqlite`)
  * for a single n8n, PostgreSQL (`pg`) for queue mode; both created and migrated on first use.
  */
 import type { Engine } from './engine';

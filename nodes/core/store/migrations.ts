@@ -15,7 +15,7 @@ export interface Migration {
 	statements(dialect: Dialect): string[];
 }
 
-/** Version 1: subscribers, subscriptions, audit trail, inbound dedupe, store metadata (DESIGN §6). */
+/** Version 1: subscribers, subscriptions, audit trail, inbound dedupe, store metadata. */
 const subscriptionsV1: Migration = {
 	version: 1,
 	name: 'subscriptions',
@@ -72,7 +72,7 @@ const subscriptionsV1: Migration = {
 };
 
 /**
- * Version 2: the broadcast ledger (DESIGN §6). One `broadcast` row per broadcast id (its list, the hash
+ * Version 2: the broadcast ledger. One `broadcast` row per broadcast id (its list, the hash
  * of its message, its run state and heartbeat) and one `broadcast_delivery` row per recipient, written
  * before the request (`sending`) and after it (`sent` + wamid, `retry`, `failed` + code), so a re-run
  * with the same id skips everyone already reached.

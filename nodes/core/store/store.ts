@@ -147,7 +147,7 @@ export interface SubscriptionStore {
 	markInboundSeen(messageId: string, at: Date): Promise<boolean>;
 	/** Deletes dedupe entries seen before `olderThan`; returns how many. */
 	pruneInboundSeen(olderThan: Date): Promise<number>;
-	/** The broadcast ledger on the same database (DESIGN §6). */
+	/** The broadcast ledger on the same database. */
 	readonly broadcasts: BroadcastLedger;
 	/** Reports being assembled, the once-per-closure reply and the cases, on the same database. */
 	readonly conversations: ConversationLedger;

@@ -1,5 +1,5 @@
 /**
- * The subscription store's contract (DESIGN §6): one interface, a SQLite and a PostgreSQL adapter.
+ * The subscription store's contract: one interface, a SQLite and a PostgreSQL adapter.
  * Pure types.
  */
 

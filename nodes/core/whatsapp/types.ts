@@ -1,5 +1,5 @@
 /**
- * The shapes the WhatsApp channel exchanges with the rest of the package (DESIGN §5).
+ * The shapes the WhatsApp channel exchanges with the rest of the package.
  * Pure types: no n8n import, no runtime code.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Inbound webhook core: turns the body of Meta's `POST` (after the signature check) into normalised
- * events, one per message, echo and delivery status (DESIGN §5). Pure: no n8n, no I/O, never throws on
+ * events, one per message, echo and delivery status. Pure: no n8n, no I/O, never throws on
  * what the network sends; malformed pieces are skipped and described in `problems`.
  */
 import type {
