@@ -70,8 +70,9 @@ function button(label, onClick) {
 }
 function renderOut(m, box) {
 	const p = m.payload;
-	if (p.type === 'text') box.append(el('div', '', p.text.body));
-	else if (p.type === 'template') {
+	const type = m.type; // the payload's type, or "text" when the business left it out
+	if (type === 'text') box.append(el('div', '', p.text.body));
+	else if (type === 'template') {
 		const t = p.template;
 		box.append(el('div', 'head', 'Modello «' + t.name + '» (' + t.language.code + ')'));
 		const btns = el('div', 'btns');
@@ -84,7 +85,7 @@ function renderOut(m, box) {
 			} else if (params.length) box.append(el('div', '', c.type + ': ' + params.join(', ')));
 		}
 		box.append(btns);
-	} else if (p.type === 'interactive') {
+	} else if (type === 'interactive') {
 		const i = p.interactive;
 		if (i.header && i.header.text) box.append(el('div', 'head', i.header.text));
 		if (i.body) box.append(el('div', '', i.body.text));
@@ -101,12 +102,12 @@ function renderOut(m, box) {
 		}
 		if (i.action && i.action.button) box.append(el('div', 'foot', '☰ ' + i.action.button));
 		box.append(btns);
-	} else if (p.type === 'location') {
+	} else if (type === 'location') {
 		box.append(el('div', '', '📍 ' + (p.location.name || '') + ' ' + p.location.latitude + ', ' + p.location.longitude));
-	} else if (p.type === 'reaction') box.append(el('div', '', 'Reazione ' + p.reaction.emoji));
-	else if (p[p.type] && (p[p.type].link || p[p.type].id)) {
-		const media = p[p.type];
-		box.append(el('div', '', '[' + p.type + '] ' + (media.link || 'id ' + media.id)));
+	} else if (type === 'reaction') box.append(el('div', '', 'Reazione ' + p.reaction.emoji));
+	else if (p[type] && (p[type].link || p[type].id)) {
+		const media = p[type];
+		box.append(el('div', '', '[' + type + '] ' + (media.link || 'id ' + media.id)));
 		if (media.caption) box.append(el('div', '', media.caption));
 	} else box.append(el('div', '', JSON.stringify(p)));
 }

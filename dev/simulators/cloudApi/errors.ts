@@ -37,6 +37,11 @@ export const ERROR_CATALOGUE: Readonly<Record<number, CatalogueEntry>> = {
 		details: 'Message failed to send due to an unknown error.',
 		httpStatus: 500,
 	},
+	131009: {
+		title: 'Parameter value is not valid',
+		details: 'One or more parameter values are invalid.',
+		httpStatus: 400,
+	},
 	131016: {
 		title: 'Service unavailable',
 		details: 'A service is temporarily unavailable.',

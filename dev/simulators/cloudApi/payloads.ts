@@ -69,9 +69,16 @@ export function envelope(business: BusinessNumber, values: JsonObject[]): JsonOb
 	};
 }
 
+/**
+ * profile.name of a citizen never named: WhatsApp sends the name the user chose, never the number, so a
+ * test that gave no name gets this (or the citizen's username).
+ */
+export const DEFAULT_CITIZEN_NAME = 'Cittadino';
+
+/** `input.from.name` is the name given now or, when absent, the one the citizen gave before. */
 function contactOf(input: CitizenMessageInput): JsonObject {
 	const { waId, userId, name, username } = input.from;
-	const profile: JsonObject = { name: name ?? username ?? waId ?? 'Cittadino' };
+	const profile: JsonObject = { name: name ?? username ?? DEFAULT_CITIZEN_NAME };
 	if (username !== undefined) profile.username = username;
 	return {
 		profile,

@@ -29,7 +29,13 @@ import {
 	type StatusTarget,
 	type StoredMedia,
 } from './payloads';
-import { loadMessageValidator, type MessageValidator } from './schema';
+import {
+	DEFAULT_MESSAGE_TYPE,
+	DEFAULT_RECIPIENT_TYPE,
+	loadMessageValidator,
+	type MessageValidator,
+	type ValidationResult,
+} from './schema';
 import type {
 	CitizenIdentity,
 	CitizenMessageInput,
@@ -72,6 +78,11 @@ function isObject(value: unknown): value is JsonObject {
 
 function digits(value: string): string {
 	return value.replace(/\D/g, '');
+}
+
+/** A rejected body: the first problem's code (100 or 131009) and every problem in `details`. */
+function invalidBody(check: ValidationResult): GraphErrorAnswer {
+	return whatsAppError(check.issues[0]?.code ?? 100, { details: check.errors.join('; ') });
 }
 
 class Simulator implements CloudApiSimulator {
@@ -317,9 +328,8 @@ class Simulator implements CloudApiSimulator {
 		if (isObject(body) && body.type === undefined && body.status !== undefined)
 			return this.markRead(body);
 		const check = this.validator.validateMessage(body);
-		if (!check.valid || !isObject(body))
-			return whatsAppError(100, { details: check.errors.join('; ') });
-		if (body.recipient_type === 'group') {
+		if (!check.valid || !isObject(body)) return invalidBody(check);
+		if ((body.recipient_type ?? DEFAULT_RECIPIENT_TYPE) === 'group') {
 			return whatsAppError(100, { details: 'Group messages are not supported by the simulator' });
 		}
 		const phone = typeof body.to === 'string' ? digits(body.to) : undefined;
@@ -327,7 +337,7 @@ class Simulator implements CloudApiSimulator {
 			return whatsAppError(100, { details: `Invalid phone number in to: "${String(body.to)}"` });
 		const userId = phone === undefined ? String(body.recipient) : undefined;
 		const citizen = this.citizens.get(phone ?? String(userId));
-		const type = String(body.type);
+		const type = typeof body.type === 'string' ? body.type : DEFAULT_MESSAGE_TYPE;
 
 		if (!this.limits.takeThroughput()) return whatsAppError(130429, { subcode: 2494055 });
 		if (!this.limits.takePair(citizen?.key ?? phone ?? String(userId)))
@@ -399,7 +409,7 @@ class Simulator implements CloudApiSimulator {
 
 	private markRead(body: JsonObject): { status: number; body: unknown } {
 		const check = this.validator.validateMarkRead(body);
-		if (!check.valid) return whatsAppError(100, { details: check.errors.join('; ') });
+		if (!check.valid) return invalidBody(check);
 		if (!this.inbound.some((m) => m.id === body.message_id)) {
 			return whatsAppError(100, { details: `Invalid message_id: ${String(body.message_id)}` });
 		}
@@ -506,9 +516,11 @@ class Simulator implements CloudApiSimulator {
 	): Promise<CitizenSendResult[]> {
 		const built = inputs.map((input) => {
 			const citizen = this.register(input.from);
+			// A message without a name carries the name the citizen gave before (profile.name).
 			const from = {
 				...input.from,
 				waId: input.from.waId === undefined ? undefined : digits(input.from.waId),
+				name: input.from.name ?? citizen.name,
 			};
 			let media: StoredMedia | undefined;
 			if (['image', 'video', 'audio', 'document', 'sticker'].includes(input.type)) {

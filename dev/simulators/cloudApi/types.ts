@@ -103,6 +103,10 @@ export interface CitizenIdentity {
 	waId?: string;
 	/** business-scoped user id, e.g. "IT.1502576394655843" */
 	userId?: string;
+	/**
+	 * profile.name; remembered (until reset) and used when a later message gives none; a citizen never
+	 * named is "Cittadino" (or its username)
+	 */
 	name?: string;
 	username?: string;
 }

@@ -136,6 +136,7 @@ describe('Cloud API simulator: Graph API', () => {
 			expect(json.messages[0].message_status).toBe('accepted');
 		});
 
+		// 100 for a missing, wrongly typed or unknown parameter or a limit; 131009 for a bad value.
 		it.each([
 			[
 				'missing to',
@@ -145,36 +146,41 @@ describe('Cloud API simulator: Graph API', () => {
 					type: 'text',
 					text: { body: 'x' },
 				},
+				100,
 				"required property 'to'",
 			],
-			['unknown type', { ...base, type: 'fax', fax: {} }, '/type must be one of'],
+			['unknown type', { ...base, type: 'fax', fax: {} }, 131009, '/type must be one of'],
 			[
 				'4 reply buttons',
 				buttons(4),
+				100,
 				'/interactive/action/buttons must NOT have more than 3 items',
 			],
 			[
 				'text over 4096 characters',
 				text('x'.repeat(4097)),
+				100,
 				'/text/body must NOT have more than 4096',
 			],
-			['unknown property', { ...text('x'), colour: 'red' }, 'unevaluated properties: colour'],
+			['unknown property', { ...text('x'), colour: 'red' }, 100, 'unevaluated properties: colour'],
 			[
 				'image link not a URL',
 				{ ...base, type: 'image', image: { link: 'foto.jpg' } },
+				131009,
 				'/image/link must match format "url"',
 			],
-		])('rejects %s with 400 / 100 and the path in details', async (_label, body, detail) => {
+		])('rejects %s with 400 / %i and the path in details', async (_label, body, code, detail) => {
 			const { status, json } = await post(sim, body);
 			expect(status).toBe(400);
 			expect(json.error).toMatchObject({
-				message: '(#100) Invalid parameter',
+				message:
+					code === 100 ? '(#100) Invalid parameter' : '(#131009) Parameter value is not valid',
 				type: 'OAuthException',
-				code: 100,
+				code,
 			});
 			expect(json.error.error_data.messaging_product).toBe('whatsapp');
 			expect(json.error.error_data.details).toContain(detail);
-			expect(sim.stats().rejectedByCode['100']).toBe(1);
+			expect(sim.stats().rejectedByCode[String(code)]).toBe(1);
 		});
 
 		it('rejects garbage JSON and a non-JSON content type with 400 / 100', async () => {
@@ -227,6 +233,313 @@ describe('Cloud API simulator: Graph API', () => {
 			const noId = await post(sim, { messaging_product: 'whatsapp', status: 'read' });
 			expect(noId.json.error.error_data.details).toContain('message_id');
 		});
+	});
+});
+
+describe('Cloud API simulator: bodies Meta accepts, and its error codes', () => {
+	let sim: CloudApiSimulator;
+
+	beforeAll(async () => {
+		sim = await startSimulator({ enforceWindow: false, pairRate: false });
+	});
+	afterAll(() => sim.stop());
+	beforeEach(() => sim.reset());
+
+	const location = (coordinates: Record<string, unknown>) => ({
+		...base,
+		type: 'location',
+		location: { name: 'Piazza Cavour', ...coordinates },
+	});
+	const button = (index: unknown) => ({
+		...template(),
+		template: {
+			name: 'avviso_urp',
+			language: { code: 'it' },
+			components: [
+				{
+					type: 'button',
+					sub_type: 'quick_reply',
+					index,
+					parameters: [{ type: 'payload', payload: 'STOP' }],
+				},
+			],
+		},
+	});
+	const withLanguage = (language: unknown) => ({
+		...base,
+		type: 'template',
+		template: { name: 'avviso_urp', language },
+	});
+	const without = (body: Record<string, unknown>, key: string) =>
+		Object.fromEntries(Object.entries(body).filter(([k]) => k !== key));
+	const noRecipientType = without(base, 'recipient_type');
+
+	/** Posts `body`; expects 200 and a wamid, or 400 with `code` and every `details` fragment. */
+	async function expectAnswer(body: unknown, code: number | null, details: string[] = []) {
+		const { status, json } = await post(sim, body);
+		if (code === null) {
+			expect({ status, error: json.error }).toEqual({ status: 200, error: undefined });
+			expect(json.messages[0].id).toMatch(/^wamid\./);
+			return;
+		}
+		expect(status).toBe(400);
+		expect(json.error).toMatchObject({
+			code,
+			type: 'OAuthException',
+			message: code === 100 ? '(#100) Invalid parameter' : '(#131009) Parameter value is not valid',
+			error_data: { messaging_product: 'whatsapp' },
+			fbtrace_id: expect.any(String),
+		});
+		for (const fragment of details) expect(json.error.error_data.details).toContain(fragment);
+		expect(sim.outbound()).toHaveLength(0);
+	}
+
+	it.each([
+		['numbers (the spec example)', { latitude: 44.0596, longitude: 12.5683 }, null, []],
+		['numeric strings', { latitude: '44.0596', longitude: '-12.5683' }, null, []],
+		['integers and signs', { latitude: -90, longitude: '+180' }, null, []],
+		['the edges', { latitude: '90', longitude: -180 }, null, []],
+		['zero', { latitude: 0, longitude: '0.0' }, null, []],
+		['latitude 200', { latitude: 200, longitude: 12 }, 131009, ['/location/latitude', '(got 200)']],
+		['longitude -180.5', { latitude: 44, longitude: -180.5 }, 131009, ['/location/longitude']],
+		['a word', { latitude: 'north', longitude: 12 }, 131009, ['(got "north")']],
+		['an empty string', { latitude: '', longitude: 12 }, 131009, ['/location/latitude']],
+		['a decimal comma', { latitude: '44,05', longitude: 12 }, 131009, ['/location/latitude']],
+		['an exponent string', { latitude: '4e1', longitude: 12 }, 131009, ['/location/latitude']],
+		['hex', { latitude: '0x10', longitude: 12 }, 131009, ['/location/latitude']],
+		[
+			'a boolean',
+			{ latitude: true, longitude: 12 },
+			100,
+			['/location/latitude must be number,string'],
+		],
+		['null', { latitude: 44, longitude: null }, 100, ['/location/longitude must be number,string']],
+		['an object', { latitude: { value: 44 }, longitude: 12 }, 100, ['/location/latitude']],
+		['an array', { latitude: [44], longitude: 12 }, 100, ['/location/latitude']],
+		['no longitude', { latitude: 44 }, 100, ["required property 'longitude'"]],
+		[
+			'two bad values',
+			{ latitude: 91, longitude: 'east' },
+			131009,
+			['/location/latitude', '/location/longitude'],
+		],
+	] as const)('location with %s', async (_label, coordinates, code, details) => {
+		await expectAnswer(location(coordinates), code, [...details]);
+	});
+
+	it('location: a number JSON cannot hold (1e400) is not a number', async () => {
+		const raw = JSON.stringify(location({ latitude: 0, longitude: 12 })).replace(
+			'"latitude":0',
+			'"latitude":1e400',
+		);
+		const { status, json } = await post(sim, undefined, { raw });
+		expect(status).toBe(400);
+		expect(json.error.error_data.details).toContain('/location/latitude');
+	});
+
+	it.each([
+		['0', 0, null],
+		['"0"', '0', null],
+		['9', 9, null],
+		['"7"', '7', null],
+		['10', 10, 131009],
+		['-1', -1, 131009],
+		['1.5', 1.5, 131009],
+		['"1.5"', '1.5', 131009],
+		['""', '', 131009],
+		['"a"', 'a', 131009],
+		['" 1"', ' 1', 131009],
+		['an Arabic-Indic digit', '٣', 131009],
+		['the spec\'s old pattern "11-14"', '11-14', 131009],
+		['true', true, 100],
+		['null', null, 100],
+		['[0]', [0], 100],
+	] as const)('template button index %s', async (_label, index, code) => {
+		await expectAnswer(button(index), code, code === null ? [] : ['/template/components/0/index']);
+	});
+
+	it.each([
+		[
+			'hello_world without recipient_type nor language.policy (the spec\'s "Send Test Message")',
+			{
+				messaging_product: 'whatsapp',
+				to: CITIZEN,
+				type: 'template',
+				template: { name: 'hello_world', language: { code: 'en_US' } },
+			},
+			null,
+		],
+		[
+			'a text without type nor recipient_type ("Send Text Message with Preview URL")',
+			{
+				messaging_product: 'whatsapp',
+				to: CITIZEN,
+				text: { body: 'https://www.comune.rimini.it', preview_url: true },
+			},
+			null,
+		],
+		[
+			'contacts without recipient_type ("Send Contact Message")',
+			{
+				...noRecipientType,
+				type: 'contacts',
+				contacts: [
+					{ name: { formatted_name: 'URP Rimini' }, phones: [{ phone: '+39 0541 704111' }] },
+				],
+			},
+			null,
+		],
+		['policy "deterministic" given', withLanguage({ code: 'it', policy: 'deterministic' }), null],
+		['language "it"', withLanguage({ code: 'it' }), null],
+		['language "fil"', withLanguage({ code: 'fil' }), null],
+		['recipient_type "person"', { ...text('x'), recipient_type: 'person' }, 131009],
+		['recipient_type "INDIVIDUAL"', { ...text('x'), recipient_type: 'INDIVIDUAL' }, 131009],
+		['recipient_type 1', { ...text('x'), recipient_type: 1 }, 100],
+		['type "fax"', { ...base, type: 'fax', fax: {} }, 131009],
+		['type "Text"', { ...text('x'), type: 'Text' }, 131009],
+		['type ""', { ...text('x'), type: '' }, 131009],
+		['type null', { ...text('x'), type: null }, 100],
+		['type ["text"]', { ...text('x'), type: ['text'] }, 100],
+		['policy "fallback"', withLanguage({ code: 'it', policy: 'fallback' }), 131009],
+		['policy 0', withLanguage({ code: 'it', policy: 0 }), 100],
+		['language code "en-US"', withLanguage({ code: 'en-US' }), 131009],
+		['language code "EN"', withLanguage({ code: 'EN' }), 131009],
+		['language code "italiano"', withLanguage({ code: 'italiano' }), 131009],
+		['language code ""', withLanguage({ code: '' }), 131009],
+		['no language code', withLanguage({ policy: 'deterministic' }), 100],
+		['language as a string', withLanguage('it'), 100],
+		['no type and no text', { ...noRecipientType }, 100],
+	] as const)('%s', async (_label, body, code) => {
+		await expectAnswer(body, code);
+	});
+
+	it('stores a message sent without type as a text message', async () => {
+		await expectAnswer(
+			{ messaging_product: 'whatsapp', to: CITIZEN, text: { body: 'Ciao' } },
+			null,
+		);
+		expect(sim.outbound()[0]).toMatchObject({ type: 'text', to: CITIZEN });
+	});
+
+	it('a template without type is a text without text (100), as Meta defaults type to "text"', async () => {
+		await expectAnswer(without(template(), 'type'), 100, [
+			"/ must have required property 'text'",
+			'unevaluated properties: template',
+		]);
+	});
+
+	it.each([
+		[
+			'a missing field first: code 100, the bad values named too',
+			{
+				messaging_product: 'whatsapp',
+				recipient_type: 'person',
+				type: 'location',
+				location: { latitude: 200 },
+			},
+			100,
+			[
+				"/ must have required property 'to'",
+				'/recipient_type must be equal to one of the allowed values',
+				"/location must have required property 'longitude'",
+				'/location/latitude must be a number from -90 to 90',
+			],
+		],
+		[
+			'a bad value first: code 131009, the unknown parameter named too',
+			{ ...location({ latitude: 'abc', longitude: 12 }), recipient_type: 'group!', colour: 'red' },
+			131009,
+			['/recipient_type', '/location/latitude', 'unevaluated properties: colour'],
+		],
+		[
+			'an unknown type after the common fields',
+			{ type: 'fax', fax: {} },
+			100,
+			["required property 'messaging_product'", "required property 'to'", '/type must be one of'],
+		],
+		[
+			'several buttons with long titles',
+			{
+				...base,
+				type: 'interactive',
+				interactive: {
+					type: 'button',
+					body: { text: 'Scegli' },
+					action: {
+						buttons: [1, 2].map((i) => ({
+							type: 'reply',
+							reply: { id: `b${i}`, title: 'x'.repeat(21) },
+						})),
+					},
+				},
+			},
+			100,
+			['/buttons/0/reply/title must NOT have more', '/buttons/1/reply/title must NOT have more'],
+		],
+		[
+			'media with both id and link, and an unknown property',
+			{ ...base, type: 'image', image: { id: '1', link: 'https://a.example/b.jpg' }, extra: 1 },
+			100,
+			['/image must have only one of the properties: id, link', 'unevaluated properties: extra'],
+		],
+	] as const)('reports every problem: %s', async (_label, body, code, details) => {
+		const { json } = await post(sim, body);
+		expect(json.error.code).toBe(code);
+		const parts = String(json.error.error_data.details).split('; ');
+		expect(parts.length).toBeGreaterThanOrEqual(details.length);
+		for (const fragment of details)
+			expect(parts.filter((part) => part.includes(fragment))).toHaveLength(1);
+	});
+
+	it('names the interactive action shape of the interactive type, not every shape', async () => {
+		const { json } = await post(sim, {
+			...base,
+			type: 'interactive',
+			interactive: { type: 'list', body: { text: 'x' }, action: { buttons: [] } },
+		});
+		expect(json.error.code).toBe(100);
+		expect(json.error.error_data.details).toBe(
+			"/interactive/action must have required property 'button'; " +
+				"/interactive/action must have required property 'sections'",
+		);
+	});
+
+	it.each([
+		['a JSON array', []],
+		['a JSON string', 'ciao'],
+		['null', null],
+		['type "constructor"', { ...text('x'), type: 'constructor' }],
+		['type "__proto__"', { ...text('x'), type: '__proto__' }],
+		['type "toString"', { ...text('x'), type: 'toString' }],
+		['a 100 kB type', { ...text('x'), type: 'x'.repeat(100_000) }],
+		['a __proto__ property', JSON.parse(`{"__proto__": {"type": "text"}, "to": "${CITIZEN}"}`)],
+		['index as an object with valueOf', button({ valueOf: 1 })],
+	])('refuses %s with a 400 and goes on', async (_label, body) => {
+		const { status, json } = await post(sim, body);
+		expect(status).toBe(400);
+		expect([100, 131009]).toContain(json.error.code);
+		expect(String(json.error.error_data.details).length).toBeLessThan(2000);
+		expect((await post(sim, text('ancora qui'))).status).toBe(200);
+	});
+
+	it('refuses a text body nested 3000 arrays deep (raw JSON) with a 400', async () => {
+		const nested = '['.repeat(3000) + ']'.repeat(3000);
+		const raw = `{"messaging_product":"whatsapp","to":"${CITIZEN}","type":"text","text":{"body":${nested}}}`;
+		const { status, json } = await post(sim, undefined, { raw });
+		expect(status).toBe(400);
+		expect(json.error.error_data.details).toBe('/text/body must be string');
+	});
+
+	it('a read receipt with a bad status is 131009, without message_id 100', async () => {
+		const bad = await post(sim, {
+			messaging_product: 'whatsapp',
+			status: 'seen',
+			message_id: 'wamid.X',
+		});
+		expect(bad.json.error.code).toBe(131009);
+		const missing = await post(sim, { messaging_product: 'whatsapp', status: 'seen' });
+		expect(missing.json.error.code).toBe(100);
+		expect(missing.json.error.error_data.details).toContain('/status must be equal to one of');
 	});
 });
 

@@ -176,6 +176,100 @@ describe('Cloud API simulator: webhooks', () => {
 			});
 	});
 
+	describe('profile.name of a citizen who gives no name', () => {
+		const profileName = (body: Json): string =>
+			body.entry[0].changes[0].value.contacts[0].profile.name;
+		const OTHER = '393339876543';
+
+		it.each([
+			[
+				'named before: that name',
+				[{ waId: CITIZEN, name: 'Maria Rossi' }, { waId: CITIZEN }],
+				['Maria Rossi', 'Maria Rossi'],
+			],
+			[
+				'never named: the default, not the number',
+				[{ waId: CITIZEN }, { waId: CITIZEN }],
+				['Cittadino', 'Cittadino'],
+			],
+			[
+				'renamed: the latest name',
+				[
+					{ waId: CITIZEN, name: 'Maria' },
+					{ waId: CITIZEN, name: 'Maria Rossi' },
+					{ waId: CITIZEN },
+				],
+				['Maria', 'Maria Rossi', 'Maria Rossi'],
+			],
+			[
+				'the number written another way: the same citizen',
+				[{ waId: '+39 333 123 4567', name: 'Maria' }, { waId: CITIZEN }],
+				['Maria', 'Maria'],
+			],
+			[
+				'a username citizen never named: its username',
+				[{ userId: 'IT.1', username: 'maria.rimini' }],
+				['maria.rimini'],
+			],
+			[
+				'a username citizen named before: that name',
+				[
+					{ userId: 'IT.1', username: 'maria.rimini', name: 'Maria' },
+					{ userId: 'IT.1', username: 'maria.rimini' },
+				],
+				['Maria', 'Maria'],
+			],
+			[
+				'named by user id, then writing with both ids',
+				[{ userId: 'IT.2', name: 'Giulia' }, { waId: OTHER, userId: 'IT.2' }, { waId: OTHER }],
+				['Giulia', 'Giulia', 'Giulia'],
+			],
+			[
+				"another citizen's name is not used",
+				[{ waId: CITIZEN, name: 'Maria' }, { waId: OTHER }],
+				['Maria', 'Cittadino'],
+			],
+			[
+				'a hostile name is kept as given',
+				[{ waId: CITIZEN, name: '<script>"\u202e\u0000' }, { waId: CITIZEN }],
+				['<script>"\u202e\u0000', '<script>"\u202e\u0000'],
+			],
+		] as const)('%s', async (_label, senders, names) => {
+			const seen: string[] = [];
+			for (const from of senders) {
+				const { body } = await sim.citizenSends({ from: { ...from }, type: 'text', text: 'Salve' });
+				seen.push(profileName(body));
+			}
+			expect(seen).toEqual(names);
+		});
+
+		it('in one batch, and after a reset the name is forgotten', async () => {
+			const results = await sim.citizenSendsMany([
+				{ from: { waId: CITIZEN, name: 'Maria' }, type: 'text', text: 'uno' },
+				{ from: { waId: CITIZEN }, type: 'text', text: 'due' },
+			]);
+			expect(results.map((r) => profileName(r.body))).toEqual(['Maria', 'Maria']);
+			sim.reset();
+			const again = await sim.citizenSends({ from: { waId: CITIZEN }, type: 'text', text: 'tre' });
+			expect(profileName(again.body)).toBe('Cittadino');
+		});
+
+		it('over HTTP (/_sim/citizen-sends), as the chat page sends when its name field is empty', async () => {
+			const send = (from: Json) =>
+				fetch(`${sim.baseUrl}/_sim/citizen-sends`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ from, type: 'text', text: 'Salve' }),
+				}).then(async (r) => (await r.json()) as Json);
+			expect(profileName((await send({ waId: CITIZEN, name: 'Maria Rossi' })).body)).toBe(
+				'Maria Rossi',
+			);
+			expect(profileName((await send({ waId: CITIZEN })).body)).toBe('Maria Rossi');
+			const citizens = (await (await fetch(`${sim.baseUrl}/_sim/citizens`)).json()) as Json[];
+			expect(citizens).toEqual([expect.objectContaining({ waId: CITIZEN, name: 'Maria Rossi' })]);
+		});
+	});
+
 	it('system messages carry no contacts', async () => {
 		const { body } = await sim.citizenSends({
 			from: { waId: CITIZEN },
