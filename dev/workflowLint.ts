@@ -54,6 +54,9 @@ function scanForSecrets(value: unknown, path: string, problems: string[]): void 
 	}
 }
 
+/** n8n's workflow ids: 16 letters or digits (nanoid's alphabet without - and _). */
+export const WORKFLOW_ID = /^[A-Za-z0-9]{16}$/;
+
 /** Returns the problems found in one workflow file's text; an empty list means it may ship. */
 export function lintWorkflow(text: string, options: WorkflowLintOptions): string[] {
 	const packageName = options.packageName ?? 'n8n-nodes-whatsurp';
@@ -66,8 +69,14 @@ export function lintWorkflow(text: string, options: WorkflowLintOptions): string
 	if (workflow === null || typeof workflow !== 'object' || Array.isArray(workflow)) {
 		return ['not a workflow: expected a JSON object with "nodes" and "connections"'];
 	}
-	const { name, nodes, connections } = workflow as Record<string, unknown>;
+	const { id, name, nodes, connections } = workflow as Record<string, unknown>;
 	const problems: string[] = [];
+	// `n8n import:workflow` stores the file's id as is (without one it fails on a NOT NULL constraint);
+	// a stable id makes a second import update the workflow instead of adding a copy
+	if (typeof id !== 'string' || !WORKFLOW_ID.test(id))
+		problems.push(
+			'the workflow needs a stable "id" of 16 letters or digits, as n8n\'s own exports have (n8n import:workflow requires it)',
+		);
 	if (typeof name !== 'string' || name.trim() === '') problems.push('the workflow has no name');
 	if (!Array.isArray(nodes) || nodes.length === 0)
 		problems.push('"nodes" must be a non-empty array');
@@ -116,11 +125,15 @@ export function lintWorkflow(text: string, options: WorkflowLintOptions): string
 						ref.name === ''
 					) {
 						problems.push(`${label} must reference its ${credentialType} credential by name`);
-					} else if (Object.keys(ref).some((key) => key !== 'name')) {
+					} else if (
+						ref.id !== null ||
+						Object.keys(ref).some((key) => key !== 'name' && key !== 'id')
+					) {
+						// n8n resolves a name to the credential of that name only when the id is null: with no id
+						// at all, `n8n import:workflow` takes the first credential of the type, whatever its name
 						problems.push(
-							`${label} references its ${credentialType} credential with ${Object.keys(ref)
-								.filter((key) => key !== 'name')
-								.join(', ')}; keep the name only, so it imports into any n8n`,
+							`${label} must reference its ${credentialType} credential as { "id": null, "name": … } ` +
+								'(n8n then finds it by name on import; a real id belongs to one n8n only)',
 						);
 					}
 				}

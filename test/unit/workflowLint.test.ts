@@ -19,7 +19,7 @@ function ourNodeNames(): string[] {
 const options = { ourNodeNames: ourNodeNames() };
 
 function workflow(nodes: unknown[], extra: object = {}): string {
-	return JSON.stringify({ name: 'Test', nodes, connections: {}, ...extra });
+	return JSON.stringify({ id: 'TestWorkflow0001', name: 'Test', nodes, connections: {}, ...extra });
 }
 
 const officeHours = { name: 'Orari', type: 'n8n-nodes-whatsurp.officeHours', parameters: {} };
@@ -32,7 +32,7 @@ describe('lintWorkflow', () => {
 				name: 'Mail',
 				type: 'n8n-nodes-base.emailSend',
 				parameters: { toEmail: 'urp@comune.rimini.it' },
-				credentials: { smtp: { name: 'Posta URP' } },
+				credentials: { smtp: { id: null, name: 'Posta URP' } },
 			},
 			{
 				name: 'Agent',
@@ -79,7 +79,20 @@ describe('lintWorkflow', () => {
 		[
 			'a credential with an id',
 			workflow([{ ...officeHours, credentials: { whatsAppCloudApi: { id: '12', name: 'WA' } } }]),
-			/keep the name only/,
+			/"id": null/,
+		],
+		[
+			// n8n import:workflow would take the first credential of the type, whatever its name
+			'a credential by name without "id": null',
+			workflow([{ ...officeHours, credentials: { whatsAppCloudApi: { name: 'WA' } } }]),
+			/"id": null/,
+		],
+		[
+			'a credential reference with other fields',
+			workflow([
+				{ ...officeHours, credentials: { smtp: { id: null, name: 'Posta', secret: 'x' } } },
+			]),
+			/"id": null/,
 		],
 		[
 			'a credential without name',
@@ -139,10 +152,24 @@ describe('lintWorkflow', () => {
 		expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
 	});
 
-	test('every shipped workflow passes', () => {
+	test.each([
+		['no id', workflow([officeHours], { id: undefined })],
+		['an empty id', workflow([officeHours], { id: '' })],
+		['a numeric id', workflow([officeHours], { id: 1234567890123456 })],
+		['an id with a dash', workflow([officeHours], { id: 'WhatsUrp-Inbound' })],
+		['an id too long', workflow([officeHours], { id: 'A'.repeat(37) })],
+	])('rejects a workflow with %s: n8n import:workflow needs a stable one', (_case, text) => {
+		expect(lintWorkflow(text, options)).toEqual([expect.stringMatching(/stable "id"/)]);
+	});
+
+	test('every shipped workflow passes, each with an id of its own', () => {
 		const folder = join(__dirname, '../../workflows');
 		const files = readdirSync(folder).filter((file) => file.endsWith('.json'));
 		expect(files.length).toBeGreaterThan(0);
+		const ids = files.map(
+			(file) => (JSON.parse(readFileSync(join(folder, file), 'utf8')) as { id: string }).id,
+		);
+		expect(new Set(ids).size).toBe(files.length);
 		for (const file of files) {
 			expect({
 				file,
