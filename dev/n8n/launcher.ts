@@ -1,6 +1,7 @@
 /**
  * Starts the cached n8n (see install.ts) on 127.0.0.1 with this package loaded as a community package,
- * exactly as a user's n8n loads it, sets up the owner and an API key, and imports + publishes workflows.
+ * exactly as a user's n8n loads it, sets up the owner and an API key, and imports workflows with n8n's own
+ * `n8n import:workflow` (as IT does) and publishes them.
  *
  * Community package layout (what n8n's own installer produces; details and evidence in dev/n8n/README.md):
  *   <stateDir>/.n8n/nodes/package.json                          lists the package
@@ -64,19 +65,6 @@ const API_KEY_LABEL = 'whatsurp-dev';
 const BROWSER_ID = 'whatsurp-dev-launcher';
 const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
 const WHATSURP_TRIGGER_TYPE = 'n8n-nodes-whatsurp.whatsUrpTrigger';
-/**
- * Top-level workflow fields taken from a workflow file. n8n 2.41's public API answers 400 to the others an
- * editor export may carry: id, active, versionId, tags, meta, createdAt, updatedAt, isArchived, triggerCount
- * ("read-only"), activeVersionId, description ("unrecognized").
- */
-const WORKFLOW_WRITABLE_FIELDS = [
-	'name',
-	'nodes',
-	'connections',
-	'settings',
-	'staticData',
-	'pinData',
-] as const;
 const MAX_LOG_BYTES = 4_000_000;
 /**
  * Variables of ours that n8n does not get: a developer's own n8n settings, jest's NODE_ENV=test (n8n then
@@ -90,6 +78,11 @@ export interface StartN8nOptions {
 	packageDir: string;
 	/** Ignored state folder (e.g. <repo>/.state/e2e); n8n user folder + SQLite live here. */
 	stateDir: string;
+	/**
+	 * A packed package (`npm pack`) to install as IT does (see installCommunityTarball) instead of copying
+	 * the built package in packageDir; single instance only.
+	 */
+	tarball?: string;
 	/** Default 5678 (n8n's task broker gets a free port of its own). */
 	port?: number;
 	/** Wipe stateDir first (tests: true; sandbox: false, keeps staff's edits between runs). */
@@ -142,8 +135,14 @@ export interface N8nInstance {
 	credentialIds: Record<string, string>;
 	/** Creates or updates (by name and type) a credential; returns its id. */
 	upsertCredential(credential: CredentialSpec): Promise<string>;
-	/** Imports (or updates, matched by name) a workflow and publishes it unless activate is false; returns its id. */
+	/**
+	 * Imports a workflow as IT does, with `n8n import:workflow` (a second import of the same id updates it),
+	 * and publishes it through the public API unless activate is false; returns its id. A workflow without
+	 * an id gets one derived from its name; an earlier copy of the same name with another id is unpublished.
+	 */
 	importWorkflow(workflow: object, activate?: boolean): Promise<string>;
+	/** Runs an n8n command-line command (e.g. `import:workflow`, `list:workflow`) on this instance's database; resolves with its output. */
+	cli(args: string[]): Promise<string>;
 	/** Waits until the production webhook is registered (a CORS preflight answers 204 for the method; nothing is executed). */
 	waitForWebhook(
 		path: string,
@@ -378,19 +377,60 @@ function installCopyOfCommunityPackage(mainStateDir: string, userFolder: string)
 	symlinkSync(target, linkPath, 'dir');
 }
 
-async function runNpmInstall(cwd: string): Promise<void> {
+/**
+ * Installs a packed tarball (`npm pack`) into <stateDir>/.n8n/nodes as the README tells IT to:
+ * `npm install --omit=dev --omit=peer <tarball>` in that folder (a clean one: the previous install is removed).
+ */
+async function installCommunityTarball(
+	tarball: string,
+	stateDir: string,
+	log: (line: string) => void,
+): Promise<PackageJson> {
+	if (!existsSync(tarball)) throw new Error(`No package tarball at ${tarball}: run npm pack`);
+	const nodesDir = communityNodesDir(stateDir);
+	const linkPath = join(stateDir, '.n8n', 'nodes');
+	rmSync(linkPath, { recursive: true, force: true });
+	rmSync(nodesDir, { recursive: true, force: true });
+	mkdirSync(nodesDir, { recursive: true });
+	mkdirSync(dirname(linkPath), { recursive: true });
+	symlinkSync(nodesDir, linkPath, 'dir');
+	log(`Installing ${tarball} into ${linkPath} (npm install --omit=dev --omit=peer <tarball>)`);
+	await runNpmInstall(
+		nodesDir,
+		[resolve(tarball)],
+		['--omit=dev', '--omit=peer', '--audit=false', '--fund=false'],
+	);
+	const installed = readdirSync(join(nodesDir, 'node_modules')).filter((name) =>
+		name.startsWith('n8n-nodes-'),
+	);
+	if (installed.length !== 1)
+		throw new Error(
+			`npm installed ${installed.join(', ') || 'no n8n-nodes-* package'} from ${tarball}`,
+		);
+	return JSON.parse(
+		readFileSync(join(nodesDir, 'node_modules', installed[0], 'package.json'), 'utf8'),
+	) as PackageJson;
+}
+
+/** What n8n's own installer runs in a package's folder for its runtime dependencies. */
+const PACKAGE_DEPENDENCIES_FLAGS = [
+	'--omit=dev',
+	'--omit=peer',
+	'--audit=false',
+	'--fund=false',
+	'--bin-links=false',
+	'--install-strategy=shallow',
+	'--ignore-scripts=true',
+	'--package-lock=false',
+];
+
+async function runNpmInstall(
+	cwd: string,
+	packages: string[] = [],
+	flags: string[] = PACKAGE_DEPENDENCIES_FLAGS,
+): Promise<void> {
 	const node = nodeBinary();
-	const args = [
-		'install',
-		'--omit=dev',
-		'--omit=peer',
-		'--audit=false',
-		'--fund=false',
-		'--bin-links=false',
-		'--install-strategy=shallow',
-		'--ignore-scripts=true',
-		'--package-lock=false',
-	];
+	const args = ['install', ...packages, ...flags];
 	const output: string[] = [];
 	const code = await new Promise<number | null>((done, reject) => {
 		const child = spawn('npm', args, { cwd, env: npmEnv(node) });
@@ -669,7 +709,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		rmSync(communityNodesDir(stateDir), { recursive: true, force: true });
 	}
 	mkdirSync(stateDir, { recursive: true });
-	const manifest = await installCommunityPackage(packageDir, stateDir, log);
+	const manifest = options.tarball
+		? await installCommunityTarball(options.tarball, stateDir, log)
+		: await installCommunityPackage(packageDir, stateDir, log);
 	const watchdog = join(stateDir, 'watchdog.cjs');
 	writeFileSync(watchdog, WATCHDOG);
 
@@ -890,50 +932,61 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		const apiKey = created.data.data.rawApiKey;
 		const api = { 'X-N8N-API-KEY': apiKey };
 
-		// 4. workflows through the public API
-		const importWorkflow = async (workflow: object, activate = true): Promise<string> => {
-			const source = workflow as WorkflowJson;
-			if (typeof source.name !== 'string' || source.name === '')
-				throw new Error('A workflow to import needs a name');
-			const body: Record<string, unknown> = { settings: {} };
-			for (const field of WORKFLOW_WRITABLE_FIELDS) {
-				if (source[field] !== undefined && source[field] !== null) body[field] = source[field];
+		// 4. workflows through n8n's command line, as IT imports them (README, IT step 5), published through the API
+		const cli = (args: string[]): Promise<string> =>
+			runN8nCli({ bin: n8n.bin, args, env: { ...env, N8N_USER_FOLDER: stateDir }, cwd: stateDir });
+		const importDir = join(stateDir, 'import');
+		const publicWorkflows = async (name: string) =>
+			(
+				await request<{
+					data: Array<{ id: string; name: string; isArchived?: boolean; active?: boolean }>;
+				}>(`${baseUrl}/api/v1/workflows?name=${encodeURIComponent(name)}&limit=250`, {
+					headers: api,
+				})
+			).data.data.filter((candidate) => candidate.name === name && !candidate.isArchived);
+		/** Writes the files `n8n import:workflow --separate` reads, unpublishing earlier copies (same name, another id). */
+		const prepareImport = async (workflows: object[]): Promise<string[]> => {
+			rmSync(importDir, { recursive: true, force: true });
+			mkdirSync(importDir, { recursive: true });
+			const ids: string[] = [];
+			for (const workflow of workflows) {
+				const source = workflow as WorkflowJson;
+				if (typeof source.name !== 'string' || source.name === '')
+					throw new Error('A workflow to import needs a name');
+				const id =
+					typeof source.id === 'string' && source.id !== '' ? source.id : idFromName(source.name);
+				for (const earlier of await publicWorkflows(source.name)) {
+					if (earlier.id === id || !earlier.active) continue;
+					await request(`${baseUrl}/api/v1/workflows/${earlier.id}/deactivate`, {
+						method: 'POST',
+						body: {},
+						headers: api,
+					});
+					log(`Unpublished an earlier "${source.name}" (id ${earlier.id}): the file's id is ${id}`);
+				}
+				const file: Record<string, unknown> = { ...source, id };
+				if (Array.isArray(file.nodes)) file.nodes = file.nodes.map(credentialsByName);
+				writeFileSync(join(importDir, `${ids.length}-${id}.json`), JSON.stringify(file, null, 2));
+				ids.push(id);
 			}
-			if (Array.isArray(body.nodes)) body.nodes = body.nodes.map(credentialsByName);
-			const list = await request<{
-				data: Array<{ id: string; name: string; isArchived?: boolean }>;
-			}>(`${baseUrl}/api/v1/workflows?name=${encodeURIComponent(source.name)}&limit=250`, {
+			return ids;
+		};
+		const publish = async (id: string): Promise<void> => {
+			await request(`${baseUrl}/api/v1/workflows/${id}/publish`, {
+				method: 'POST',
+				body: {},
 				headers: api,
 			});
-			const match = list.data.data.find(
-				(candidate) => candidate.name === source.name && !candidate.isArchived,
-			);
-			let id: string;
-			if (match) {
-				await request(`${baseUrl}/api/v1/workflows/${match.id}`, {
-					method: 'PUT',
-					body,
-					headers: api,
-				});
-				id = match.id;
-			} else {
-				id = (
-					await request<{ id: string }>(`${baseUrl}/api/v1/workflows`, {
-						method: 'POST',
-						body,
-						headers: api,
-					})
-				).data.id;
-			}
-			if (activate) {
-				await request(`${baseUrl}/api/v1/workflows/${id}/publish`, {
-					method: 'POST',
-					body: {},
-					headers: api,
-				});
-			}
-			return id;
 		};
+		const importWorkflows = async (workflows: object[], activate: boolean): Promise<string[]> => {
+			if (workflows.length === 0) return [];
+			const ids = await prepareImport(workflows);
+			await cli(['import:workflow', '--separate', `--input=${importDir}`]);
+			if (activate) for (const id of ids) await publish(id);
+			return ids;
+		};
+		const importWorkflow = async (workflow: object, activate = true): Promise<string> =>
+			(await importWorkflows([workflow], activate))[0];
 
 		const waitForWebhook = async (
 			path: string,
@@ -1006,13 +1059,12 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			log(`Credential "${credential.name}" (${credential.type}) ready`);
 		}
 
-		const workflowIds: string[] = [];
-		for (const workflow of options.workflows ?? []) {
-			workflowIds.push(await importWorkflow(workflow, true));
+		const workflowIds = await importWorkflows(options.workflows ?? [], true);
+		(options.workflows ?? []).forEach((workflow, index) =>
 			log(
-				`Published workflow "${(workflow as WorkflowJson).name as string}" (id ${workflowIds[workflowIds.length - 1]})`,
-			);
-		}
+				`Imported with n8n import:workflow and published "${(workflow as WorkflowJson).name as string}" (id ${workflowIds[index]})`,
+			),
+		);
 		for (const workflow of options.workflows ?? []) {
 			for (const hook of webhookEndpoints(workflow))
 				await waitForWebhook(hook.path, hook.method, undefined, hook.prefix);
@@ -1035,6 +1087,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			credentialIds,
 			upsertCredential,
 			importWorkflow,
+			cli,
 			waitForWebhook,
 			logs,
 			pid: main.pid,
@@ -1049,6 +1102,34 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 		// n8n's own reason (e.g. "Unrecognized node type" when publishing) is in its answer; its log tells more
 		throw error instanceof HttpError ? failure(error.message) : error;
 	}
+}
+
+/** A workflow id (16 letters or digits, as n8n's) derived from a name, for workflows built without one. */
+export function idFromName(name: string): string {
+	const digest = createHash('sha256').update(name).digest();
+	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+	return Array.from(digest.subarray(0, 16), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+/** Runs `n8n <args>` (a command-line command) with an instance's environment; rejects with its output on failure. */
+export async function runN8nCli(spec: {
+	bin: string;
+	args: string[];
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+}): Promise<string> {
+	const output: string[] = [];
+	const code = await new Promise<number | null>((done, reject) => {
+		const child = spawn(nodeBinary(), [spec.bin, ...spec.args], { cwd: spec.cwd, env: spec.env });
+		child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+		child.on('error', reject);
+		child.on('close', done);
+	});
+	const text = output.join('');
+	if (code !== 0)
+		throw new Error(`n8n ${spec.args.join(' ')} failed (exit ${code}):\n${tail(text)}`);
+	return text;
 }
 
 /**

@@ -44,7 +44,7 @@ const launcherCheck = {
 	],
 	connections: { Webhook: { main: [[{ node: 'Answer', type: 'main', index: 0 }]] } },
 	settings: { executionOrder: 'v1' },
-	// fields an export from the editor carries and the public API refuses: the launcher drops them
+	// fields an export from the editor carries: n8n import:workflow keeps the id and ignores the rest
 	id: 'launcherCheck0001',
 	active: false,
 	versionId: '00000000-0000-4000-8000-000000000000',
@@ -130,7 +130,7 @@ describe('n8n started by the launcher', () => {
 		const { data } = (await response.json()) as { data: Array<{ id: string; active: boolean }> };
 		expect(data).toEqual([expect.objectContaining({ id, active: true })]);
 		await n8n!.waitForWebhook('launcher-check', 'POST');
-	});
+	}, 120_000);
 
 	test('the package is loaded as a community package: its node types are n8n-nodes-whatsurp.*', () => {
 		const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
