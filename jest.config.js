@@ -33,9 +33,28 @@ module.exports = {
 			displayName: 'e2e-queue',
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
-			// the launcher's and the package's own tests do not depend on the topology
+			// the launcher's, the package's and IT's install tests do not depend on the topology
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testPathIgnorePatterns: ['/launcher\\.test\\.ts$', '/package\\.test\\.ts$'],
+			testPathIgnorePatterns: [
+				'/launcher\\.test\\.ts$',
+				'/package\\.test\\.ts$',
+				'/install\\.e2e\\.test\\.ts$',
+			],
+			globals: { __WHATSURP_TOPOLOGY__: 'queue' },
+		},
+		// long fault suites (kills, restarts): `npm run test:faults`, not `npm test`
+		{
+			displayName: 'faults',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+			globals: { __WHATSURP_TOPOLOGY__: 'single' },
+		},
+		{
+			displayName: 'faults-queue',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
 			globals: { __WHATSURP_TOPOLOGY__: 'queue' },
 		},
 	],

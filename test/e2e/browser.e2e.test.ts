@@ -1,5 +1,5 @@
 /**
- * The browser test (issue 6 §7): Debian's Chromium, driven by playwright-core, on a real n8n with every
+ * The browser test (issue 6 §7): Chromium (Debian's, or the one the npm package @sparticuz/chromium ships: see test/helpers/browser.ts), driven by playwright-core, on a real n8n with every
  * workflow of workflows/ published and the simulators the sandbox runs (WhatsApp Cloud API, Open311,
  * mailbox), wired as `npm start` wires them.
  *
@@ -11,7 +11,9 @@
  *   installed", restricted or flagged with issues (every credential the workflows name exists here, so
  *   none may be missing), ours show their own icon, which the server serves; three of our nodes are
  *   opened and show their parameters and credentials.
- * - The README's screenshots (docs/screenshots/*.png), overwritten on every run.
+ * - The README's screenshots (docs/screenshots/*.png), overwritten on every single-instance run with a
+ *   Chromium that has a colour emoji font (Debian's with fonts-noto-color-emoji); other runs keep theirs
+ *   in the state folder.
  *
  * Office hours are read from each message's timestamp, which the Cloud API simulator sets from its clock
  * (the chat page sends none). The simulator's clock is the real one when the office is open for at least
@@ -40,17 +42,25 @@ import {
 import { mailboxSandboxService } from '../../dev/simulators/mailbox/sandboxService';
 import { open311SandboxService } from '../../dev/simulators/open311/sandboxService';
 import { RIMINI_CALENDAR, evaluateOfficeHours } from '../../nodes/core/calendar';
-import { assertChromiumInstalled, launchChromium, signInToN8n } from '../helpers/browser';
+import { launchChromium, resolveChromium, signInToN8n } from '../helpers/browser';
 import { e2eSetup } from '../helpers/topology';
 
 const repo = join(__dirname, '../..');
 const setup = e2eSetup('browser', Number(process.env.WHATSURP_E2E_BROWSER_PORT ?? 5687));
 const stateDir = setup.stateDir;
-/** The README's screenshots come from the single-instance run; queue mode keeps its own aside. */
-const screenshotDir =
-	setup.topology === 'single' ? join(repo, 'docs/screenshots') : join(stateDir, 'screenshots');
-/** The simulators' ports: not the sandbox's (5699, 5700, 5725, 5726), so that both can run. */
-const PORTS = { cloudApi: 5797, open311: 5798, smtp: 5799, mailboxPage: 5800 };
+/** The README's screenshots come from the single-instance run (see above); other runs keep theirs aside. */
+let screenshotDir = join(stateDir, 'screenshots');
+/**
+ * The simulators' ports: not the sandbox's (5699, 5700, 5725, 5726), so that both can run, and 10 apart per
+ * topology, so that the single-instance and the queue-mode runs can run at once.
+ */
+const PORTS_BASE = setup.topology === 'single' ? 5797 : 5807;
+const PORTS = {
+	cloudApi: PORTS_BASE,
+	open311: PORTS_BASE + 1,
+	smtp: PORTS_BASE + 2,
+	mailboxPage: PORTS_BASE + 3,
+};
 const MAILBOX_URL = `http://127.0.0.1:${PORTS.mailboxPage}/`;
 const FORM_LOGIN = { user: 'urp', password: 'browser-avvisi' };
 const VIEWPORT = { width: 1440, height: 900 };
@@ -65,6 +75,7 @@ const ANSWER =
 interface WorkflowNode {
 	name: string;
 	type: string;
+	credentials?: Record<string, { name: string }>;
 }
 interface WorkflowFile {
 	file: string;
@@ -173,7 +184,8 @@ async function screenshot(page: Page, name: string, options: { fullPage?: boolea
 
 beforeAll(async () => {
 	// a machine without Chromium fails here, at once and saying what to install (never a skipped test)
-	assertChromiumInstalled();
+	if (setup.topology === 'single' && resolveChromium().hasEmojiFont)
+		screenshotDir = join(repo, 'docs/screenshots');
 	mkdirSync(screenshotDir, { recursive: true });
 	await ensureN8nInstalled();
 
@@ -200,6 +212,7 @@ beforeAll(async () => {
 		stateDir,
 		port: setup.port,
 		queue: setup.queue,
+		env: setup.env,
 		fresh: true,
 		credentials,
 		workflows: workflowFiles.map(({ workflow }) => workflow),
@@ -642,6 +655,69 @@ describe('The workflows in the n8n editor', () => {
 			}, 'the canvas to settle after zoom-to-fit');
 		});
 		await screenshot(editor, 'inbound-workflow.png');
+	});
+
+	test("IT's other way in, the editor's Import from File: a new id, each credential found by its name", async () => {
+		const file = workflowFiles.find((entry) => entry.file === 'broadcast.json')!;
+		const fileId = (
+			JSON.parse(readFileSync(join(repo, 'workflows', file.file), 'utf8')) as { id: string }
+		).id;
+		await step(editor, 'open a new workflow', () => editor.goto(`${n8n!.baseUrl}/workflow/new`));
+		await step(editor, `import workflows/${file.file} with Import from File`, async () => {
+			// the menu's "Import from File…" opens this file input's chooser
+			await editor
+				.locator('[data-test-id="workflow-import-input"]')
+				.setInputFiles(join(repo, 'workflows', file.file));
+			await editor
+				.locator(
+					`[data-test-id="canvas-node"][data-node-name="${file.workflow.nodes.find((node) => node.type !== 'n8n-nodes-base.stickyNote')!.name}"]`,
+				)
+				.waitFor();
+		});
+		const id = await step(
+			editor,
+			'save it (Ctrl+S): the editor gives it an id of its own',
+			async () => {
+				await editor.locator('[data-test-id="canvas-node"]').first().click();
+				await editor.keyboard.press('Control+s');
+				// the editor names a new workflow's id in the address at once and stores it on the first save
+				await editor.waitForURL((url) => /^\/workflow\/(?!new)[^/]+$/.test(url.pathname));
+				const newId = new URL(editor.url()).pathname.split('/')[2];
+				for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+					const found = await fetch(`${n8n!.baseUrl}/api/v1/workflows/${newId}`, {
+						headers: { 'X-N8N-API-KEY': n8n!.apiKey },
+					});
+					await found.arrayBuffer();
+					if (found.ok) return newId;
+					await new Promise((resolve) => setTimeout(resolve, 250));
+				}
+				throw new Error(`The imported workflow ${newId} was not saved within 60 s`);
+			},
+		);
+		expect(id).not.toBe(fileId);
+		const response = await fetch(`${n8n!.baseUrl}/api/v1/workflows/${id}`, {
+			headers: { 'X-N8N-API-KEY': n8n!.apiKey },
+		});
+		const saved = (await response.json()) as {
+			nodes: Array<{ name: string; credentials?: Record<string, { id: string; name: string }> }>;
+		};
+		const references = file.workflow.nodes.flatMap((node) =>
+			Object.entries(node.credentials ?? {}).map(([type, reference]) => ({
+				node: node.name,
+				type,
+				name: reference.name,
+			})),
+		);
+		expect(references.length).toBeGreaterThan(0);
+		for (const reference of references) {
+			const resolved = saved.nodes.find((node) => node.name === reference.node)?.credentials?.[
+				reference.type
+			];
+			expect({ ...reference, id: resolved?.id }).toEqual({
+				...reference,
+				id: n8n!.credentialIds[reference.name],
+			});
+		}
 	});
 });
 

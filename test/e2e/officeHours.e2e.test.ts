@@ -25,6 +25,7 @@ beforeAll(async () => {
 		stateDir,
 		port: setup.port,
 		queue: setup.queue,
+		env: setup.env,
 		fresh: true,
 		workflows: [demo],
 	});

@@ -124,6 +124,7 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 		stateDir: setup.stateDir,
 		port: setup.port,
 		queue: setup.queue,
+		env: setup.env,
 		fresh,
 		credentials: inboundCredentials({
 			whatsApp: { ...TEST_ACCOUNT, businessAccountId: '', baseUrl: simulator.baseUrl },
