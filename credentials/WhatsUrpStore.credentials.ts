@@ -7,7 +7,8 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
  * (open + a query), since n8n's declarative test can only make HTTP requests.
  */
 // A database, not an API: n8n's own database credentials (Postgres, MySQL) carry no "Api" suffix either,
-// and the type name `whatsUrpStore` is fixed by DESIGN §3b.
+// and the type name `whatsUrpStore` is what every workflow's credential reference names (changing it
+// would orphan the credentials IT created).
 // eslint-disable-next-line n8n-nodes-base/cred-class-name-unsuffixed
 export class WhatsUrpStore implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-name-unsuffixed

@@ -181,9 +181,9 @@ function readMessage(context: IExecuteFunctions, itemIndex: number): BroadcastMe
 
 /**
  * POST /messages on a keep-alive connection pool (core/broadcast/httpTransport). The credential is read
- * once per broadcast: n8n's authenticated helper would fetch and decrypt it again for each of up to
- * 1,000 requests a second, and its axios client alone caps a broadcast near 650 messages/s here
- * (BENCHMARKS.md). The token goes only into the Authorization header.
+ * once per broadcast: n8n's authenticated helper fetches and decrypts it again for each request (150
+ * messages/s here), and n8n's plain helper with the token set once opens a connection per request (663/s;
+ * BENCHMARKS.md, "Broadcast"). The token goes only into the Authorization header.
  */
 async function transportFor(
 	context: IExecuteFunctions,
