@@ -7,6 +7,18 @@
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.jest.json' }];
 
+/** A project of suites that run against a real n8n of the given topology. */
+function e2eProject(displayName, topology, folder, ignore = []) {
+	return {
+		displayName,
+		testEnvironment: 'node',
+		transform: { '^.+\\.ts$': tsJest },
+		testMatch: [`<rootDir>/${folder}/**/*.test.ts`],
+		testPathIgnorePatterns: ignore,
+		globals: { __WHATSURP_TOPOLOGY__: topology },
+	};
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
 	projects: [
@@ -21,41 +33,15 @@ module.exports = {
 			],
 			setupFiles: ['<rootDir>/test/helpers/quietN8n.ts'],
 		},
-		{
-			displayName: 'e2e',
-			testEnvironment: 'node',
-			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testPathIgnorePatterns: ['\\.queue\\.test\\.ts$'],
-			globals: { __WHATSURP_TOPOLOGY__: 'single' },
-		},
-		{
-			displayName: 'e2e-queue',
-			testEnvironment: 'node',
-			transform: { '^.+\\.ts$': tsJest },
-			// the launcher's, the package's and IT's install tests do not depend on the topology
-			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testPathIgnorePatterns: [
-				'/launcher\\.test\\.ts$',
-				'/package\\.test\\.ts$',
-				'/install\\.e2e\\.test\\.ts$',
-			],
-			globals: { __WHATSURP_TOPOLOGY__: 'queue' },
-		},
+		e2eProject('e2e', 'single', 'test/e2e', ['\\.queue\\.test\\.ts$']),
+		// the launcher's, the package's and IT's install tests do not depend on the topology
+		e2eProject('e2e-queue', 'queue', 'test/e2e', [
+			'/launcher\\.test\\.ts$',
+			'/package\\.test\\.ts$',
+			'/install\\.e2e\\.test\\.ts$',
+		]),
 		// long fault suites (kills, restarts): `npm run test:faults`, not `npm test`
-		{
-			displayName: 'faults',
-			testEnvironment: 'node',
-			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
-			globals: { __WHATSURP_TOPOLOGY__: 'single' },
-		},
-		{
-			displayName: 'faults-queue',
-			testEnvironment: 'node',
-			transform: { '^.+\\.ts$': tsJest },
-			testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
-			globals: { __WHATSURP_TOPOLOGY__: 'queue' },
-		},
+		e2eProject('faults', 'single', 'test/faults'),
+		e2eProject('faults-queue', 'queue', 'test/faults'),
 	],
 };
