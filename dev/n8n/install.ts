@@ -135,6 +135,16 @@ function isAlive(pid: number): boolean {
 	}
 }
 
+/** Whether a live process with a lower pid than ours is installing this n8n version now. */
+function installerRunning(root: string): boolean {
+	return readdirSync(root).some((name) => {
+		const match = new RegExp(`^n8n-${N8N_VERSION.replace(/\./g, '\\.')}\\.partial-(\\d+)$`).exec(
+			name,
+		);
+		return match !== null && Number(match[1]) < process.pid && isAlive(Number(match[1]));
+	});
+}
+
 /** Removes the temporary folders of installs whose process is gone (interrupted by Ctrl-C or a crash). */
 function removeAbandonedInstalls(root: string): void {
 	for (const name of readdirSync(root)) {
@@ -219,6 +229,16 @@ export async function ensureN8nInstalled(
 	const logFile = join(root, `n8n-${N8N_VERSION}.install.log`);
 	rmSync(temp, { recursive: true, force: true });
 	mkdirSync(temp, { recursive: true });
+	// several test processes start at once on a fresh machine: the one with the lowest pid installs (each
+	// has made its folder first, so that every other one sees it), the others wait for it
+	for (let waited = false; installerRunning(root); waited = true) {
+		if (!waited) log(`Waiting for another process's install of n8n ${N8N_VERSION} to finish`);
+		await new Promise((done) => setTimeout(done, 2_000));
+	}
+	if (isComplete(dir)) {
+		rmSync(temp, { recursive: true, force: true });
+		return installation(dir);
+	}
 	writeFileSync(
 		logFile,
 		`Installing n8n ${N8N_VERSION} with ${node} (headers ${headers}) at ${new Date().toISOString()}\n`,
