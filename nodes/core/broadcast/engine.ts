@@ -16,11 +16,11 @@
 import { interpretSendResponse } from '../whatsapp/api';
 import { MetaApiError } from '../whatsapp/errors';
 import type { Recipient } from '../whatsapp/messages';
-import type { BeginResult, BroadcastLedger } from './ledger';
-import { normaliseBroadcastId } from './ledger';
+import type { BeginResult, BroadcastLedger } from '../store/broadcastLedger';
+import { normaliseBroadcastId } from '../store/broadcastLedger';
 import { AdaptiveRate, backoffMs, defaultConcurrency, TokenBucket, validRate } from './pacing';
-import type { Candidate, DeliveryOutcome } from './types';
-import { REACHED_DELIVERY_STATES } from './types';
+import type { Candidate, DeliveryOutcome } from '../store/broadcastTypes';
+import { REACHED_DELIVERY_STATES } from '../store/broadcastTypes';
 
 /** What the transport got back: the HTTP status and body of POST /messages. */
 export interface SendAnswer {
