@@ -411,7 +411,7 @@ interface RunStart {
 }
 
 /**
- * One run of a broadcast, in four steps: {@link begin} (claim the broadcast in the ledger),
+ * One run of a broadcast, in three steps: {@link begin} (claim the broadcast in the ledger),
  * {@link sendAll} (the loop: claim the next recipients in a ledger step, send them paced, record their
  * answers, until nobody is left or the run stops), {@link finish} (close the run in the ledger and
  * summarise). Answers arrive while the loop waits: {@link recordAnswer} decides about each one and keeps
@@ -445,6 +445,7 @@ class BroadcastRun {
 	private readonly attempts = new Map<string, number>();
 	/** 131056 answers so far, per recipient */
 	private readonly pairWaits = new Map<string, number>();
+	/** refusals of the request in a row, while nothing was accepted (see INVALID_REQUEST_ABORT_AFTER) */
 	private invalidInARow = 0;
 
 	private readonly tally: RunTally = {
