@@ -2,11 +2,13 @@
  * The broadcast engine: sends one message to every active subscriber of
  * a list, one request per recipient, paced by a token bucket, resumable by broadcast id.
  *
- * One loop does the bookkeeping, one ledger transaction per step: it writes the answers received
- * since the last step, re-reads the subscriptions of the next recipients (an `ISCRIZIONE OFF` that
- * arrived a moment ago is honoured) and claims them as `sending`; then their requests go out, at most
- * `concurrency` at a time. So at most `concurrency` recipients are ever `sending` in the database: the
- * most a crash can leave unresolved, i.e. the most who may get the message twice after a re-run.
+ * A run (BroadcastRun, below) begins in the ledger, loops, and finishes in the ledger. Each turn of
+ * the loop is one ledger transaction (a step): it writes the answers received since the last step,
+ * re-reads the subscriptions of the next recipients (an `ISCRIZIONE OFF` that arrived a moment ago is
+ * honoured) and claims them as `sending`; then their requests go out, at most `concurrency` at a time.
+ * So at most `concurrency` recipients are ever `sending` in the database: the most a crash can leave
+ * unresolved, i.e. the most who may get the message twice after a re-run. Who comes next is the
+ * RecipientQueue's (recipients.ts); the pace is the token bucket's and the adaptive rate's (pacing.ts).
  *
  * Answers: 130429 slows the whole broadcast (adaptive rate) and retries the recipient; 131056 makes
  * only that recipient wait; 5xx, 131000, 131016 and network errors retry with exponential back-off
@@ -16,11 +18,13 @@
 import { interpretSendResponse } from '../whatsapp/api';
 import { MetaApiError } from '../whatsapp/errors';
 import type { Recipient } from '../whatsapp/messages';
-import type { BeginResult, BroadcastLedger } from './ledger';
-import { normaliseBroadcastId } from './ledger';
-import { AdaptiveRate, backoffMs, defaultConcurrency, TokenBucket, validRate } from './pacing';
-import type { Candidate, DeliveryOutcome } from './types';
-import { REACHED_DELIVERY_STATES } from './types';
+import { backoffMs } from '../shared/backoff';
+import type { BeginResult, BroadcastLedger } from '../store/broadcastLedger';
+import { normaliseBroadcastId } from '../store/broadcastLedger';
+import type { BroadcastCounts, Candidate, DeliveryOutcome } from '../store/broadcastTypes';
+import { REACHED_DELIVERY_STATES } from '../store/broadcastTypes';
+import { AdaptiveRate, DEFAULT_RATE, defaultConcurrency, TokenBucket, validRate } from './pacing';
+import { RecipientQueue } from './recipients';
 
 /** What the transport got back: the HTTP status and body of POST /messages. */
 export interface SendAnswer {
@@ -207,11 +211,6 @@ function recipientOf(candidate: Candidate): Recipient {
 	return candidate.waId !== null ? { waId: candidate.waId } : { userId: candidate.userId! };
 }
 
-interface Retry {
-	candidate: Candidate;
-	dueAt: number;
-}
-
 /** How a run ends early. */
 interface Abort {
 	reason: string;
@@ -264,38 +263,192 @@ export async function previewBroadcast(
 
 /** Runs (or resumes) a broadcast to the end, or until a fatal error or cancellation; never throws for Meta's answers. */
 export async function runBroadcast(options: RunBroadcastOptions): Promise<BroadcastSummary> {
-	const clock = options.clock ?? realClock;
-	const random = options.random ?? Math.random;
-	const { ledger, list, message, transport } = options;
-	const configuredRate = validRate(options.rate ?? 80);
+	const settings = settingsOf(options);
+	const run = await BroadcastRun.begin(settings);
+	await run.sendAll();
+	return await run.finish();
+}
+
+/** The options checked, with their defaults. */
+interface RunSettings {
+	ledger: BroadcastLedger;
+	id: string;
+	list: string;
+	message: BroadcastMessage;
+	transport: Transport;
+	configuredRate: number;
+	concurrency: number;
+	maxAttempts: number;
+	pageSize: number;
+	clock: Clock;
+	random: () => number;
+	signal?: AbortSignal;
+	onProgress?: (progress: BroadcastProgress) => void;
+	staleAfterMs?: number;
+}
+
+function settingsOf(options: RunBroadcastOptions): RunSettings {
+	const configuredRate = validRate(options.rate ?? DEFAULT_RATE);
 	const concurrency = options.concurrency ?? defaultConcurrency(configuredRate);
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
 		throw new RangeError('Concurrency must be an integer from 1 to 1000');
 	}
-	const maxAttempts = options.maxAttempts ?? 6;
-	const pageSize = options.pageSize ?? 500;
-	const id = normaliseBroadcastId(options.id);
-	const startedAt = clock.now();
-
-	const begin: BeginResult = await ledger.begin({
-		id,
-		list,
-		messageHash: messageHash(message.description),
-		message: message.description,
-		now: new Date(startedAt),
+	return {
+		ledger: options.ledger,
+		id: normaliseBroadcastId(options.id),
+		list: options.list,
+		message: options.message,
+		transport: options.transport,
+		configuredRate,
+		concurrency,
+		maxAttempts: options.maxAttempts ?? 6,
+		pageSize: options.pageSize ?? 500,
+		clock: options.clock ?? realClock,
+		random: options.random ?? Math.random,
+		signal: options.signal,
+		onProgress: options.onProgress,
 		staleAfterMs: options.staleAfterMs,
-	});
-	const runToken = begin.runToken;
-	const createdAt = begin.record.createdAt;
-	const before = begin.resumed ? await ledger.counts(id) : null;
-	const alreadySent = before
-		? REACHED_DELIVERY_STATES.reduce((n, s) => n + before.byState[s], 0)
-		: 0;
-	const expected = await ledger.pendingCount(id, list);
+	};
+}
 
-	const adaptive = new AdaptiveRate(configuredRate);
-	const bucket = new TokenBucket(configuredRate, burstOf(configuredRate), startedAt);
-	const run = {
+/** Recipients claimed in one step at most. */
+const MAX_CLAIMS_PER_STEP = 100;
+/** A step writes the run's heartbeat when the last one is this old. */
+const HEARTBEAT_EVERY_MS = 1000;
+/** The longest the loop sleeps when it waits for nothing in particular (an answer wakes it earlier). */
+const IDLE_MS = 1000;
+
+const CANCELLED: Abort = {
+	reason: 'The execution was stopped',
+	code: null,
+	hintIt:
+		"L'invio è stato fermato: ripeterlo con lo stesso identificativo per raggiungere chi manca, senza inviare due volte a chi l'ha già ricevuto.",
+};
+
+const TAKEN_OVER: Abort = {
+	reason: 'Another execution took this broadcast over',
+	code: null,
+	hintIt:
+		"Un'altra esecuzione ha ripreso questo invio (stesso identificativo): questa si ferma per non inviare due volte.",
+};
+
+function wrongMessage(refusals: number, code: number | null): Abort {
+	return {
+		reason: `WhatsApp refused the message for the first ${refusals} recipients (error ${code ?? 'unknown'}): the message itself is wrong`,
+		code,
+		hintIt:
+			"WhatsApp rifiuta il messaggio per tutti i destinatari: controllare nome, lingua e parametri del modello in WhatsApp Manager. Se basta l'approvazione del modello, ripetere l'invio con lo stesso identificativo; se si corregge il modello nel nodo, usare un identificativo nuovo.",
+	};
+}
+
+function reachedIn(counts: BroadcastCounts): number {
+	return REACHED_DELIVERY_STATES.reduce((n, s) => n + counts.byState[s], 0);
+}
+
+/** What this run decided about its recipients (the summary's `thisRun`, and the progress). */
+interface RunTally {
+	sent: number;
+	failed: number;
+	unsubscribed: number;
+	/** handled by another run meanwhile */
+	alreadyFinal: number;
+	retries: number;
+	pairRateLimited: number;
+}
+
+/** A promise the loop sleeps on; every answer (and a cancellation) resolves it and sets a new one. */
+class Wakeup {
+	private resolve: () => void = () => undefined;
+	promise: Promise<void> = this.renew();
+
+	private renew(): Promise<void> {
+		return new Promise<void>((resolve) => (this.resolve = resolve));
+	}
+
+	wake(): void {
+		const resolve = this.resolve;
+		this.promise = this.renew();
+		resolve();
+	}
+}
+
+/** Calls onProgress each time the share of recipients decided passes another 5 %. */
+class ProgressReport {
+	private next = 5;
+
+	constructor(
+		private readonly broadcastId: string,
+		private readonly expected: number,
+		private readonly onProgress: ((progress: BroadcastProgress) => void) | undefined,
+	) {}
+
+	update(tally: RunTally, rate: number): void {
+		if (!this.onProgress || this.expected === 0) return;
+		const done = tally.sent + tally.failed + tally.unsubscribed + tally.alreadyFinal;
+		const percent = Math.min(100, Math.floor((done * 100) / this.expected));
+		if (percent < this.next) return;
+		this.next = percent - (percent % 5) + 5;
+		this.onProgress({
+			broadcastId: this.broadcastId,
+			done,
+			expected: this.expected,
+			percent,
+			sent: tally.sent,
+			failed: tally.failed,
+			rate,
+		});
+	}
+}
+
+/** How the run started: the ledger's answer to begin, and what was there before. */
+interface RunStart {
+	startedAt: number;
+	begin: BeginResult;
+	/** reached by earlier runs */
+	alreadySent: number;
+	/** recipients to handle when this run started */
+	expected: number;
+}
+
+/**
+ * One run of a broadcast, in three steps: {@link begin} (claim the broadcast in the ledger),
+ * {@link sendAll} (the loop: claim the next recipients in a ledger step, send them paced, record their
+ * answers, until nobody is left or the run stops), {@link finish} (close the run in the ledger and
+ * summarise). Answers arrive while the loop waits: {@link recordAnswer} decides about each one and keeps
+ * the outcome for the next ledger step.
+ */
+class BroadcastRun {
+	// pacing
+	private readonly adaptive: AdaptiveRate;
+	private readonly bucket: TokenBucket;
+	private lastBeatAt: number;
+
+	// who is next
+	private readonly recipients: RecipientQueue;
+
+	// requests in flight
+	private inFlight = 0;
+	private readonly wakeup = new Wakeup();
+	private firstSendAt: number | null = null;
+	private lastAnswerAt: number | null = null;
+
+	// answers: decided, waiting for the next ledger step
+	private pending: DeliveryOutcome[] = [];
+	/**
+	 * Refusals of the request (invalidRequest: 100, 132001, …) while nothing was accepted yet: they may
+	 * be the message's fault (a template not approved yet), not the recipient's. Written as `failed` once
+	 * a message is accepted (or the run completes); if the run stops first they are written `retry`, so
+	 * a re-run with the same id reaches them — nobody was messaged.
+	 */
+	private held: Array<{ key: string; errorCode: number | null; attempts: number }> = [];
+	/** attempts so far of the recipients that got a temporary error (5xx, network) */
+	private readonly attempts = new Map<string, number>();
+	/** 131056 answers so far, per recipient */
+	private readonly pairWaits = new Map<string, number>();
+	/** refusals of the request in a row, while nothing was accepted (see INVALID_REQUEST_ABORT_AFTER) */
+	private invalidInARow = 0;
+
+	private readonly tally: RunTally = {
 		sent: 0,
 		failed: 0,
 		unsubscribed: 0,
@@ -303,324 +456,330 @@ export async function runBroadcast(options: RunBroadcastOptions): Promise<Broadc
 		retries: 0,
 		pairRateLimited: 0,
 	};
-	const attempts = new Map<string, number>();
-	const pairWaits = new Map<string, number>();
-	let queue: Candidate[] = [];
-	let scanAfter = '';
-	let scanDone = false;
-	const retries: Retry[] = [];
-	let outcomes: DeliveryOutcome[] = [];
-	/**
-	 * Refusals of the request (invalidRequest: 100, 132001, …) while nothing was accepted yet: they may
-	 * be the message's fault (a template not approved yet), not the recipient's. Written as `failed` once
-	 * a message is accepted (or the run completes); if the run stops first they are written `retry`, so
-	 * a re-run with the same id reaches them — nobody was messaged.
-	 */
-	let heldRefusals: Array<{ key: string; errorCode: number | null; attempts: number }> = [];
-	const releaseRefusals = (asRetry: boolean) => {
-		for (const held of heldRefusals) {
-			outcomes.push({ ...held, state: asRetry ? 'retry' : 'failed' });
-		}
-		if (!asRetry) run.failed += heldRefusals.length;
-		heldRefusals = [];
-	};
-	let inFlight = 0;
-	let abort: Abort | null = null;
-	let invalidInARow = 0;
-	let firstSendAt: number | null = null;
-	let lastAnswerAt: number | null = null;
-	let lastBeatAt = startedAt;
-	let nextProgress = 5;
+	private readonly progress: ProgressReport;
+	/** why the run stops early; null while it goes on */
+	private abort: Abort | null = null;
 
-	let wakeUp: () => void = () => undefined;
-	let woken = new Promise<void>((resolve) => (wakeUp = resolve));
-	const wake = () => {
-		const resolve = wakeUp;
-		woken = new Promise<void>((r) => (wakeUp = r));
-		resolve();
-	};
+	private constructor(
+		private readonly settings: RunSettings,
+		private readonly start: RunStart,
+	) {
+		const { configuredRate, ledger, id, list, pageSize } = settings;
+		this.adaptive = new AdaptiveRate(configuredRate);
+		this.bucket = new TokenBucket(configuredRate, burstOf(configuredRate), start.startedAt);
+		this.lastBeatAt = start.startedAt;
+		this.recipients = new RecipientQueue(
+			ledger,
+			{ id, list, createdAt: start.begin.record.createdAt },
+			pageSize,
+		);
+		this.progress = new ProgressReport(id, start.expected, settings.onProgress);
+	}
 
-	const stopWith = (reason: Abort) => {
-		if (abort === null) abort = reason;
-	};
-
-	const reportProgress = () => {
-		if (!options.onProgress || expected === 0) return;
-		const done = run.sent + run.failed + run.unsubscribed + run.alreadyFinal;
-		const percent = Math.min(100, Math.floor((done * 100) / expected));
-		if (percent < nextProgress) return;
-		nextProgress = percent - (percent % 5) + 5;
-		options.onProgress({
-			broadcastId: id,
-			done,
-			expected,
-			percent,
-			sent: run.sent,
-			failed: run.failed,
-			rate: adaptive.rate,
+	/** Creates the broadcast in the ledger, or resumes it, and counts what is there to do. */
+	static async begin(settings: RunSettings): Promise<BroadcastRun> {
+		const { ledger, id, list, message, clock } = settings;
+		const startedAt = clock.now();
+		const begin = await ledger.begin({
+			id,
+			list,
+			messageHash: messageHash(message.description),
+			message: message.description,
+			now: new Date(startedAt),
+			staleAfterMs: settings.staleAfterMs,
 		});
-	};
+		const alreadySent = begin.resumed ? reachedIn(await ledger.counts(id)) : 0;
+		const expected = await ledger.pendingCount(id, list);
+		return new BroadcastRun(settings, { startedAt, begin, alreadySent, expected });
+	}
 
-	const settle = (candidate: Candidate, answer: SendAnswer | undefined) => {
-		const now = clock.now();
-		lastAnswerAt = now;
-		const key = candidate.key;
-		const attempt = (attempts.get(key) ?? 0) + 1;
-		const decision = decideAnswer(answer);
-		const retryAt = (dueAt: number) => {
-			run.retries += 1;
-			outcomes.push({
-				key,
-				state: 'retry',
-				errorCode: decision.action === 'sent' ? null : decision.code,
-				attempts: attempt,
-			});
-			retries.push({ candidate, dueAt });
+	/**
+	 * The loop: each turn paces, reads ahead, and either runs a ledger step (answers to write,
+	 * recipients to claim, or a heartbeat due), or ends (nothing left or stopped, nothing in flight), or
+	 * sleeps until a token, a retry or an answer.
+	 */
+	async sendAll(): Promise<void> {
+		const { signal } = this.settings;
+		const onAbortSignal = () => {
+			this.stop(CANCELLED);
+			this.wakeup.wake();
 		};
-		switch (decision.action) {
-			case 'sent':
-				run.sent += 1;
-				invalidInARow = 0;
-				releaseRefusals(false);
-				attempts.delete(key);
-				pairWaits.delete(key);
-				outcomes.push({ key, state: 'sent', wamid: decision.wamid, attempts: attempt });
-				break;
-			case 'throttle': {
-				const rate = adaptive.throttled(now);
-				bucket.setRate(rate, now);
-				bucket.drain(now);
-				retryAt(now + THROTTLE_RETRY_MS + Math.round(random() * 250));
-				break;
+		if (signal?.aborted) onAbortSignal();
+		signal?.addEventListener('abort', onAbortSignal, { once: true });
+		try {
+			for (;;) {
+				const now = await this.paceAndReadAhead();
+				const slots = this.settings.concurrency - this.inFlight;
+				const ready = this.readyToSend(now, slots);
+				const heartbeat = now - this.lastBeatAt >= HEARTBEAT_EVERY_MS;
+				if (ready.length > 0 || this.pending.length > 0 || heartbeat) {
+					await this.step(ready, now, heartbeat);
+				} else if (this.inFlight === 0 && (this.abort !== null || this.recipients.exhausted)) {
+					if (this.held.length === 0) break;
+					this.releaseHeldRefusals(this.abort !== null);
+				} else {
+					await this.idle(now, slots);
+				}
 			}
-			case 'pairWait': {
-				run.pairRateLimited += 1;
-				const waits = (pairWaits.get(key) ?? 0) + 1;
-				pairWaits.set(key, waits);
-				if (waits > MAX_PAIR_RATE_WAITS) {
-					run.failed += 1;
-					outcomes.push({ key, state: 'failed', errorCode: decision.code, attempts: attempt });
-				} else {
-					retryAt(now + PAIR_RATE_RETRY_MS + Math.round(random() * 500));
-				}
-				break;
-			}
-			case 'backoff':
-				attempts.set(key, attempt);
-				if (attempt >= maxAttempts) {
-					run.failed += 1;
-					attempts.delete(key);
-					outcomes.push({ key, state: 'failed', errorCode: decision.code, attempts: attempt });
-				} else {
-					retryAt(now + backoffMs(attempt, random));
-				}
-				break;
-			case 'abort':
-				// Not sent: the recipient stays to be sent by a re-run once the problem is fixed.
-				outcomes.push({ key, state: 'retry', errorCode: decision.code, attempts: attempt });
-				stopWith({ reason: decision.message, code: decision.code, hintIt: decision.hintIt });
-				break;
-			case 'failed':
-				if (decision.invalidRequest && run.sent === 0) {
-					heldRefusals.push({ key, errorCode: decision.code, attempts: attempt });
-				} else {
-					run.failed += 1;
-					outcomes.push({ key, state: 'failed', errorCode: decision.code, attempts: attempt });
-				}
-				if (decision.invalidRequest) {
-					invalidInARow += 1;
-					if (invalidInARow >= INVALID_REQUEST_ABORT_AFTER && run.sent === 0) {
-						stopWith({
-							reason: `WhatsApp refused the message for the first ${invalidInARow} recipients (error ${decision.code ?? 'unknown'}): the message itself is wrong`,
-							code: decision.code,
-							hintIt:
-								"WhatsApp rifiuta il messaggio per tutti i destinatari: controllare nome, lingua e parametri del modello in WhatsApp Manager. Se basta l'approvazione del modello, ripetere l'invio con lo stesso identificativo; se si corregge il modello nel nodo, usare un identificativo nuovo.",
-						});
-					}
-				} else {
-					invalidInARow = 0;
-				}
-				break;
+		} finally {
+			signal?.removeEventListener('abort', onAbortSignal);
 		}
-		reportProgress();
-	};
+	}
 
-	const fire = (candidate: Candidate) => {
-		inFlight += 1;
-		firstSendAt ??= clock.now();
+	/** Closes the run in the ledger (completed or aborted) and summarises the broadcast. */
+	async finish(): Promise<BroadcastSummary> {
+		const { ledger, id, list, clock, configuredRate, concurrency } = this.settings;
+		const { begin, startedAt, alreadySent } = this.start;
+		const abort = this.abort;
+		const endedAt = clock.now();
+		await ledger.finish({
+			id,
+			runToken: begin.runToken,
+			state: abort === null ? 'completed' : 'aborted',
+			reason: abort?.reason ?? null,
+			now: new Date(endedAt),
+		});
+		const counts = await ledger.counts(id);
+		const remaining = await ledger.pendingCount(id, list);
+		const handled = Object.values(counts.byState).reduce((a, b) => a + b, 0);
+		const inFlightOrRetry = counts.byState.sending + counts.byState.retry;
+		const sendingSeconds =
+			this.firstSendAt !== null && this.lastAnswerAt !== null
+				? (this.lastAnswerAt - this.firstSendAt) / 1000
+				: 0;
+		return {
+			broadcastId: id,
+			list,
+			resumed: begin.resumed,
+			runs: begin.record.runs,
+			total: handled - inFlightOrRetry + remaining,
+			sent: reachedIn(counts),
+			failed: { count: counts.byState.failed, byCode: counts.failedByCode },
+			skipped: {
+				alreadySent,
+				unsubscribed: counts.byState.unsubscribed,
+				uncertain: counts.byState.uncertain,
+			},
+			remaining,
+			thisRun: {
+				sent: this.tally.sent,
+				failed: this.tally.failed,
+				unsubscribed: this.tally.unsubscribed,
+				resentAfterCrash: begin.resend,
+				retries: this.tally.retries,
+				throttled: this.adaptive.throttles,
+				pairRateLimited: this.tally.pairRateLimited,
+			},
+			aborted: abort !== null,
+			reason: abort?.reason ?? null,
+			abortCode: abort?.code ?? null,
+			hintIt: abort?.hintIt ?? null,
+			durationMs: endedAt - startedAt,
+			configuredRate,
+			achievedRate:
+				sendingSeconds > 0 ? Math.round((this.tally.sent / sendingSeconds) * 10) / 10 : 0,
+			lowestRate: Math.round(this.adaptive.lowest * 10) / 10,
+			concurrency,
+		};
+	}
+
+	/** Sets the bucket to the adaptive rate, reads the next page of subscribers if needed; returns now. */
+	private async paceAndReadAhead(): Promise<number> {
+		const { clock } = this.settings;
+		let now = clock.now();
+		this.bucket.setRate(this.adaptive.tick(now), now);
+		if (this.abort === null && (await this.recipients.readAhead())) now = clock.now();
+		return now;
+	}
+
+	/** The recipients to claim now: as many as free slots and tokens allow (none once stopping). */
+	private readyToSend(now: number, slots: number): Candidate[] {
+		const tokens = this.bucket.available(now);
+		const budget = this.abort === null ? Math.min(slots, tokens, MAX_CLAIMS_PER_STEP) : 0;
+		return budget > 0 ? this.recipients.take(now, budget) : [];
+	}
+
+	/** Sleeps until a token is there or a retry is due (or an answer arrives); a second at most. */
+	private async idle(now: number, slots: number): Promise<void> {
+		const nextRetryAt = this.recipients.nextRetryAt();
+		const canSend = this.abort === null && slots > 0;
+		let delay = IDLE_MS;
+		if (canSend && (this.recipients.hasWaiting || nextRetryAt <= now)) {
+			delay = Math.max(1, this.bucket.waitMs(now));
+		}
+		if (canSend && nextRetryAt < Number.POSITIVE_INFINITY) {
+			delay = Math.min(delay, Math.max(1, nextRetryAt - now));
+		}
+		await this.settings.clock.sleep(delay, this.wakeup.promise);
+	}
+
+	/**
+	 * One ledger step: writes the answers decided since the last one, claims `ready` (those still
+	 * subscribed become `sending`), then sends the claimed ones — or, once stopping, leaves them `retry`.
+	 */
+	private async step(ready: Candidate[], now: number, heartbeat: boolean): Promise<void> {
+		const { ledger, id, list, clock } = this.settings;
+		const outcomes = this.pending;
+		this.pending = [];
+		const step = await ledger.step({
+			id,
+			runToken: this.start.begin.runToken,
+			list,
+			createdAt: this.start.begin.record.createdAt,
+			now: new Date(now),
+			outcomes,
+			claim: ready,
+			heartbeat,
+		});
+		if (heartbeat) this.lastBeatAt = now;
+		if (step.takenOver) this.stop(TAKEN_OVER);
+		this.tally.unsubscribed += step.unsubscribed.length;
+		this.tally.alreadyFinal += step.alreadyFinal.length;
+		this.bucket.take(step.claimed.length, clock.now());
+		if (this.abort !== null) {
+			// Claimed in the same step as the abort: not sent, left for a re-run.
+			for (const candidate of step.claimed) {
+				this.pending.push({ key: candidate.key, state: 'retry', errorCode: null, attempts: 0 });
+			}
+		} else {
+			for (const candidate of step.claimed) this.send(candidate);
+		}
+		if (step.unsubscribed.length + step.alreadyFinal.length > 0) this.reportProgress();
+	}
+
+	/** Sends to one claimed recipient; the answer is recorded when it comes, and wakes the loop. */
+	private send(candidate: Candidate): void {
+		const { clock, message, transport } = this.settings;
+		this.inFlight += 1;
+		this.firstSendAt ??= clock.now();
 		let payload: object;
 		try {
 			payload = message.build(recipientOf(candidate));
 		} catch {
 			// A stored number the Cloud API cannot take: recorded, not sent.
-			inFlight -= 1;
-			run.failed += 1;
-			outcomes.push({ key: candidate.key, state: 'failed', errorCode: null, attempts: 0 });
+			this.inFlight -= 1;
+			this.tally.failed += 1;
+			this.pending.push({ key: candidate.key, state: 'failed', errorCode: null, attempts: 0 });
 			return;
 		}
 		transport(payload)
 			.then(
-				(answer) => settle(candidate, answer),
-				() => settle(candidate, undefined),
+				(answer) => this.recordAnswer(candidate, answer),
+				() => this.recordAnswer(candidate, undefined),
 			)
 			.finally(() => {
-				inFlight -= 1;
-				wake();
+				this.inFlight -= 1;
+				this.wakeup.wake();
 			});
-	};
-
-	const onAbortSignal = () => {
-		stopWith({
-			reason: 'The execution was stopped',
-			code: null,
-			hintIt:
-				"L'invio è stato fermato: ripeterlo con lo stesso identificativo per raggiungere chi manca, senza inviare due volte a chi l'ha già ricevuto.",
-		});
-		wake();
-	};
-	if (options.signal?.aborted) onAbortSignal();
-	options.signal?.addEventListener('abort', onAbortSignal, { once: true });
-
-	try {
-		for (;;) {
-			let now = clock.now();
-			const rate = adaptive.tick(now);
-			bucket.setRate(rate, now);
-
-			if (abort === null && !scanDone && queue.length < pageSize) {
-				const page = await ledger.scan({
-					id,
-					list,
-					createdAt,
-					afterKey: scanAfter,
-					limit: pageSize,
-				});
-				if (page.length > 0) scanAfter = page[page.length - 1].key;
-				scanDone = page.length < pageSize;
-				queue = queue.length === 0 ? page : queue.concat(page);
-				now = clock.now();
-			}
-
-			const ready: Candidate[] = [];
-			let nextRetryAt = Number.POSITIVE_INFINITY;
-			const slots = concurrency - inFlight;
-			const tokens = bucket.available(now);
-			const budget = abort === null ? Math.min(slots, tokens, 100) : 0;
-			if (budget > 0) {
-				for (let i = 0; i < retries.length && ready.length < budget; ) {
-					if (retries[i].dueAt <= now) {
-						ready.push(retries[i].candidate);
-						retries.splice(i, 1);
-					} else i += 1;
-				}
-				while (ready.length < budget && queue.length > 0) ready.push(queue.shift()!);
-			}
-			for (const r of retries) nextRetryAt = Math.min(nextRetryAt, r.dueAt);
-
-			const heartbeat = now - lastBeatAt >= 1000;
-			if (ready.length === 0 && outcomes.length === 0 && !heartbeat) {
-				const nothingLeft = queue.length === 0 && scanDone && retries.length === 0;
-				if ((abort !== null || nothingLeft) && inFlight === 0) {
-					if (heldRefusals.length === 0) break;
-					releaseRefusals(abort !== null);
-					continue;
-				}
-				let delay = 1000;
-				if (abort === null && slots > 0 && (queue.length > 0 || nextRetryAt <= now)) {
-					delay = Math.max(1, bucket.waitMs(now));
-				}
-				if (abort === null && slots > 0 && nextRetryAt < Number.POSITIVE_INFINITY) {
-					delay = Math.min(delay, Math.max(1, nextRetryAt - now));
-				}
-				await clock.sleep(delay, woken);
-				continue;
-			}
-
-			const written = outcomes;
-			outcomes = [];
-			const step = await ledger.step({
-				id,
-				runToken,
-				list,
-				createdAt,
-				now: new Date(now),
-				outcomes: written,
-				claim: ready,
-				heartbeat,
-			});
-			if (heartbeat) lastBeatAt = now;
-			if (step.takenOver) {
-				stopWith({
-					reason: 'Another execution took this broadcast over',
-					code: null,
-					hintIt:
-						"Un'altra esecuzione ha ripreso questo invio (stesso identificativo): questa si ferma per non inviare due volte.",
-				});
-			}
-			run.unsubscribed += step.unsubscribed.length;
-			run.alreadyFinal += step.alreadyFinal.length;
-			bucket.take(step.claimed.length, clock.now());
-			if (abort !== null) {
-				// Claimed in the same step as the abort: not sent, left for a re-run.
-				for (const candidate of step.claimed) {
-					outcomes.push({ key: candidate.key, state: 'retry', errorCode: null, attempts: 0 });
-				}
-			} else {
-				for (const candidate of step.claimed) fire(candidate);
-			}
-			if (step.unsubscribed.length + step.alreadyFinal.length > 0) reportProgress();
-		}
-	} finally {
-		options.signal?.removeEventListener('abort', onAbortSignal);
 	}
 
-	const endedAt = clock.now();
-	const finalAbort = abort as Abort | null;
-	await ledger.finish({
-		id,
-		runToken,
-		state: finalAbort === null ? 'completed' : 'aborted',
-		reason: finalAbort?.reason ?? null,
-		now: new Date(endedAt),
-	});
-	const counts = await ledger.counts(id);
-	const remaining = await ledger.pendingCount(id, list);
-	const sent = REACHED_DELIVERY_STATES.reduce((n, s) => n + counts.byState[s], 0);
-	const handled = Object.values(counts.byState).reduce((a, b) => a + b, 0);
-	const inFlightOrRetry = counts.byState.sending + counts.byState.retry;
-	const sendingSeconds =
-		firstSendAt !== null && lastAnswerAt !== null ? (lastAnswerAt - firstSendAt) / 1000 : 0;
-	return {
-		broadcastId: id,
-		list,
-		resumed: begin.resumed,
-		runs: begin.record.runs,
-		total: handled - inFlightOrRetry + remaining,
-		sent,
-		failed: { count: counts.byState.failed, byCode: counts.failedByCode },
-		skipped: {
-			alreadySent,
-			unsubscribed: counts.byState.unsubscribed,
-			uncertain: counts.byState.uncertain,
-		},
-		remaining,
-		thisRun: {
-			sent: run.sent,
-			failed: run.failed,
-			unsubscribed: run.unsubscribed,
-			resentAfterCrash: begin.resend,
-			retries: run.retries,
-			throttled: adaptive.throttles,
-			pairRateLimited: run.pairRateLimited,
-		},
-		aborted: finalAbort !== null,
-		reason: finalAbort?.reason ?? null,
-		abortCode: finalAbort?.code ?? null,
-		hintIt: finalAbort?.hintIt ?? null,
-		durationMs: endedAt - startedAt,
-		configuredRate,
-		achievedRate: sendingSeconds > 0 ? Math.round((run.sent / sendingSeconds) * 10) / 10 : 0,
-		lowestRate: Math.round(adaptive.lowest * 10) / 10,
-		concurrency,
-	};
+	/** Decides about one answer (see decideAnswer) and keeps its outcome for the next step. */
+	private recordAnswer(candidate: Candidate, answer: SendAnswer | undefined): void {
+		const now = this.settings.clock.now();
+		this.lastAnswerAt = now;
+		const key = candidate.key;
+		const attempt = (this.attempts.get(key) ?? 0) + 1;
+		const decision = decideAnswer(answer);
+		switch (decision.action) {
+			case 'sent':
+				this.tally.sent += 1;
+				this.invalidInARow = 0;
+				this.releaseHeldRefusals(false);
+				this.attempts.delete(key);
+				this.pairWaits.delete(key);
+				this.pending.push({ key, state: 'sent', wamid: decision.wamid, attempts: attempt });
+				break;
+			case 'throttle': {
+				// The whole broadcast slows down; this recipient is tried again in a second.
+				const rate = this.adaptive.throttled(now);
+				this.bucket.setRate(rate, now);
+				this.bucket.drain(now);
+				const jitter = Math.round(this.settings.random() * 250);
+				this.retryLater(candidate, decision.code, attempt, now + THROTTLE_RETRY_MS + jitter);
+				break;
+			}
+			case 'pairWait': {
+				this.tally.pairRateLimited += 1;
+				const waits = (this.pairWaits.get(key) ?? 0) + 1;
+				this.pairWaits.set(key, waits);
+				if (waits > MAX_PAIR_RATE_WAITS) {
+					this.recordFailed(key, decision.code, attempt);
+				} else {
+					const jitter = Math.round(this.settings.random() * 500);
+					this.retryLater(candidate, decision.code, attempt, now + PAIR_RATE_RETRY_MS + jitter);
+				}
+				break;
+			}
+			case 'backoff':
+				this.attempts.set(key, attempt);
+				if (attempt >= this.settings.maxAttempts) {
+					this.attempts.delete(key);
+					this.recordFailed(key, decision.code, attempt);
+				} else {
+					const delay = backoffMs(attempt, this.settings.random);
+					this.retryLater(candidate, decision.code, attempt, now + delay);
+				}
+				break;
+			case 'abort':
+				// Not sent: the recipient stays to be sent by a re-run once the problem is fixed.
+				this.pending.push({ key, state: 'retry', errorCode: decision.code, attempts: attempt });
+				this.stop({ reason: decision.message, code: decision.code, hintIt: decision.hintIt });
+				break;
+			case 'failed':
+				this.recordRefusal(key, decision.code, decision.invalidRequest, attempt);
+				break;
+		}
+		this.reportProgress();
+	}
+
+	/** A recipient's refusal; refusals of the request itself before any acceptance are held (see held). */
+	private recordRefusal(
+		key: string,
+		code: number | null,
+		invalidRequest: boolean,
+		attempt: number,
+	): void {
+		if (invalidRequest && this.tally.sent === 0) {
+			this.held.push({ key, errorCode: code, attempts: attempt });
+		} else {
+			this.recordFailed(key, code, attempt);
+		}
+		if (!invalidRequest) {
+			this.invalidInARow = 0;
+			return;
+		}
+		this.invalidInARow += 1;
+		if (this.invalidInARow >= INVALID_REQUEST_ABORT_AFTER && this.tally.sent === 0) {
+			this.stop(wrongMessage(this.invalidInARow, code));
+		}
+	}
+
+	private recordFailed(key: string, code: number | null, attempt: number): void {
+		this.tally.failed += 1;
+		this.pending.push({ key, state: 'failed', errorCode: code, attempts: attempt });
+	}
+
+	private retryLater(candidate: Candidate, code: number | null, attempt: number, dueAt: number) {
+		this.tally.retries += 1;
+		this.pending.push({ key: candidate.key, state: 'retry', errorCode: code, attempts: attempt });
+		this.recipients.retryAt(candidate, dueAt);
+	}
+
+	/** Writes the held refusals: `failed`, or `retry` when the run stops before any acceptance. */
+	private releaseHeldRefusals(asRetry: boolean): void {
+		for (const held of this.held) {
+			this.pending.push({ ...held, state: asRetry ? 'retry' : 'failed' });
+		}
+		if (!asRetry) this.tally.failed += this.held.length;
+		this.held = [];
+	}
+
+	/** Stops the run for the first reason given: nothing more is claimed; answers in flight are recorded. */
+	private stop(reason: Abort): void {
+		if (this.abort === null) this.abort = reason;
+	}
+
+	private reportProgress(): void {
+		this.progress.update(this.tally, this.adaptive.rate);
+	}
 }

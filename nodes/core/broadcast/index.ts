@@ -1,9 +1,14 @@
 /**
- * List broadcasts: the ledger on the store's database, the pacing
- * rules and the engine. Pure TypeScript, no n8n import.
+ * List broadcasts: the engine and its pacing rules, with the ledger it drives (which the store
+ * composes, core/store/broadcastLedger.ts) re-exported. Pure TypeScript, no n8n import.
  */
-export type * from './types';
-export { DELIVERY_STATES, FINAL_DELIVERY_STATES, REACHED_DELIVERY_STATES } from './types';
+export type * from '../store/broadcastTypes';
+export type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
+export {
+	DELIVERY_STATES,
+	FINAL_DELIVERY_STATES,
+	REACHED_DELIVERY_STATES,
+} from '../store/broadcastTypes';
 export {
 	BroadcastError,
 	BroadcastLedger,
@@ -12,7 +17,7 @@ export {
 	normaliseBroadcastId,
 	type BeginResult,
 	type BroadcastErrorCode,
-} from './ledger';
+} from '../store/broadcastLedger';
 export {
 	AdaptiveRate,
 	backoffMs,

@@ -135,13 +135,5 @@ export class AdaptiveRate {
 	}
 }
 
-/** Exponential back-off with full jitter: a delay in [base·2^(n-1)/2, base·2^(n-1)], capped. */
-export function backoffMs(
-	attempt: number,
-	random: () => number,
-	baseMs = 500,
-	maxMs = 30_000,
-): number {
-	const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-	return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
+/** The back-off lives in core/shared (the single sends' retries use it too); exported here as before. */
+export { backoffMs } from '../shared/backoff';

@@ -7,7 +7,7 @@
 
 import { weekdayOf } from '../calendar/civilDate';
 import { ITALIAN_MONTHS, ITALIAN_WEEKDAYS } from '../calendar/italian';
-import { maskWaId } from '../store/keys';
+import { maskWaId } from '../shared/text';
 
 export type PlaceholderValue = string | number | boolean | null | undefined;
 export type PlaceholderValues = Readonly<Record<string, PlaceholderValue>>;

@@ -4,7 +4,7 @@
  * earlier nodes put in `placeholders`; messagePlaceholders reads them back (they win over the message's).
  */
 import type { ParsedCommand } from '../commands/types';
-import type { CommandOperation, CommandSummary } from '../store/outcome';
+import type { CommandOperation, CommandSummary } from '../shared/commandOutcome';
 import { ConversationInputError, isTimeZone } from './inbound';
 import {
 	fillPlaceholders,

@@ -94,15 +94,8 @@ export function citizenKey(citizen: CitizenIdentity): string {
 	return keyOf(normaliseCitizen(citizen));
 }
 
-/**
- * A WhatsApp id fit for logs: country code (first 2 digits) and last 4 kept, the rest starred —
- * `393331234567` → `39******4567`. Ids of 6 characters or fewer are starred entirely.
- */
-export function maskWaId(waId: string | null | undefined): string {
-	const text = typeof waId === 'string' ? waId.trim() : '';
-	if (text.length <= 6) return '*'.repeat(text.length);
-	return `${text.slice(0, 2)}${'*'.repeat(text.length - 6)}${text.slice(-4)}`;
-}
+/** Masking a WhatsApp id lives in core/shared (the WhatsApp channel and the texts use it too). */
+export { maskWaId } from '../shared/text';
 
 /** One list name: trimmed, 1–64 code points, no control characters. Case is kept as given. */
 /**

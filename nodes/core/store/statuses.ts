@@ -3,24 +3,13 @@
  * webhook they move the broadcast ledger forward, then the case whose reply they are about, and count
  * themselves in a daily tally (the only trace of them once they no longer show as executions).
  */
-import { applyBroadcastStatuses } from '../broadcast/ledger';
-import type { DeliveryStatusUpdate } from '../broadcast/types';
+import { applyBroadcastStatuses } from './broadcastLedger';
+import type { DeliveryStatusUpdate, StatusRecordOutcome } from '../shared/deliveryStatus';
 import type { Engine, TxBody } from './engine';
 import { isoOrNull, sql } from './engine';
 import { StoreInputError } from './errors';
 
-/** What one batch of statuses did. */
-export interface StatusRecordOutcome {
-	received: number;
-	/** Moved a broadcast delivery forward. */
-	broadcast: number;
-	/** Moved the reply of a case forward. */
-	cases: number;
-	/** Known message, status not newer than what is recorded (a late `sent` after `read`, a repeat). */
-	unchanged: number;
-	/** No broadcast delivery and no case reply has that wamid: counted, then dropped. */
-	unknown: number;
-}
+export type { StatusRecordOutcome };
 
 /** One day (UTC) of recorded statuses. */
 export interface StatusTallyDay {

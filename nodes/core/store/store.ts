@@ -8,8 +8,8 @@
  * serialised; the ordering rule (message time, `command_at`) and message-id idempotence are decided
  * under that lock and backed by the database (a conditional upsert, a unique partial index).
  */
-import { BroadcastLedger } from '../broadcast/ledger';
-import type { DeliveryStatusUpdate } from '../broadcast/types';
+import { BroadcastLedger } from './broadcastLedger';
+import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';

@@ -4,9 +4,8 @@
  * the trigger itself with no n8n execution, started as workflow items, or ignored. Citizens' messages
  * always start the workflow. Pure: the store comes in as an interface.
  */
-import type { DeliveryStatusUpdate } from '../broadcast/types';
-import { maskWaId } from '../store/keys';
-import type { StatusRecordOutcome } from '../store/statuses';
+import type { DeliveryStatusUpdate, StatusRecordOutcome } from '../shared/deliveryStatus';
+import { maskWaId } from '../shared/text';
 import type { WebhookEvent } from './types';
 
 /** What the trigger does with delivery statuses (the `deliveryStatuses` parameter). */

@@ -3,6 +3,7 @@
  * and an Italian hint for the office's staff. Codes from Meta's error-code reference for the Cloud API
  * and the Graph API; anything else is `unknown` and retryable only when the HTTP status is 5xx.
  */
+import { isControlCharacter } from '../shared/text';
 
 export type MetaErrorKind =
 	| 'throttle'
@@ -335,15 +336,7 @@ export function classifyMetaError(
 /** Longest error message built from a response (hostile or huge bodies are cut). */
 export const MAX_ERROR_MESSAGE_LENGTH = 1000;
 
-/** C0/C1 control characters and line/paragraph separators. */
-export function isControlCharacter(codePoint: number): boolean {
-	return (
-		codePoint <= 0x1f ||
-		(codePoint >= 0x7f && codePoint <= 0x9f) ||
-		codePoint === 0x2028 ||
-		codePoint === 0x2029
-	);
-}
+export { isControlCharacter };
 
 /** `text` with every control character replaced by `replacement`. */
 export function replaceControlCharacters(text: string, replacement: string): string {

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { StatusRecordOutcome } from '../store/statuses';
+import type { StatusRecordOutcome } from '../shared/deliveryStatus';
 import { keepUnseen, type SeenRegistry } from './dedupe';
 import {
 	maskPhoneNumbers,

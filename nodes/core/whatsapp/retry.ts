@@ -3,7 +3,7 @@
  * the number for a moment (130429), the pair rate to that citizen was hit (131056) or Meta had a
  * passing failure (131000, 5xx): those are retried a few times with back-off; anything else is final.
  */
-import { backoffMs } from '../broadcast/pacing';
+import { backoffMs } from '../shared/backoff';
 import type { MetaErrorKind } from './errors';
 
 export interface SendRetryPolicy {

@@ -3,8 +3,10 @@
  * go to the store (record / start / ignore), the one store call per POST, the order (recorded before
  * anything is marked as seen), the 500 when the store fails, and hostile statuses.
  */
-import type { DeliveryStatusUpdate } from '../../../nodes/core/broadcast/types';
-import type { StatusRecordOutcome } from '../../../nodes/core/store/statuses';
+import type {
+	DeliveryStatusUpdate,
+	StatusRecordOutcome,
+} from '../../../nodes/core/shared/deliveryStatus';
 import { MemorySeenRegistry, type SeenRegistry } from '../../../nodes/core/whatsapp/dedupe';
 import {
 	DELIVERY_STATUS_MODES,
