@@ -6,9 +6,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
 import { operationFor } from '../shared/operations';
-import { continueOnFailItem, runPerItem } from '../shared/runner';
+import { runForAllItems, runPerItem } from '../shared/runner';
 import { sharedStore, storeConfigFromCredential, storeCredentialTest } from '../shared/store';
 import { whatsAppCloudApiConnection } from '../shared/whatsAppCredentialTest';
 import { broadcastProperties } from './description';
@@ -61,14 +60,7 @@ export class WhatsUrpBroadcast implements INodeType {
 		);
 		const module = operationFor(this, operations, 0);
 		if ('batch' in module) {
-			const pairedItem = this.getInputData().map((_, item) => ({ item }));
-			try {
-				return [[{ json: await module.executeAll.call(this, store), pairedItem }]];
-			} catch (error) {
-				const nodeError = toNodeError(this, error);
-				if (!this.continueOnFail()) throw nodeError;
-				return [[continueOnFailItem(undefined, pairedItem, nodeError, error)]];
-			}
+			return await runForAllItems(this, async () => await module.executeAll.call(this, store));
 		}
 		return await runPerItem(this, async (itemIndex) => {
 			const { execute } = operationFor(this, operations, itemIndex) as ItemOperation;

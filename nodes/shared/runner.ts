@@ -1,5 +1,6 @@
 /**
- * The per-item loop every node with an execute() shares: each input item is run on its own, its output
+ * The per-item loop every node with an execute() shares (runForAllItems for an operation that reads all
+ * items at once): each input item is run on its own, its output
  * items are paired with it, and a failure becomes the n8n error staff see (errors.ts). Under
  * "Continue On Fail" a failed item goes on, in one shape for every node:
  *
@@ -85,6 +86,24 @@ export async function runPerItem(
 }
 
 /**
+ * Runs `run` once for all input items (an operation that reads them together): one output item, paired
+ * with every input item; a failure under Continue On Fail leaves the one failed item, paired alike.
+ */
+export async function runForAllItems(
+	context: IExecuteFunctions,
+	run: () => Promise<IDataObject>,
+): Promise<INodeExecutionData[][]> {
+	const pairedItem = context.getInputData().map((_, item) => ({ item }));
+	try {
+		return [[{ json: await run(), pairedItem }]];
+	} catch (error) {
+		const nodeError = toNodeError(context, error);
+		if (!context.continueOnFail()) throw nodeError;
+		return [[continueOnFailItem(undefined, pairedItem, nodeError, error)]];
+	}
+}
+
+/**
  * The item a failure leaves under Continue On Fail (the shape above). `thrown` is what was thrown
  * before mapping: its code and details.
  */
@@ -97,8 +116,8 @@ export function continueOnFailItem(
 	const hint = typeof nodeError.description === 'string' ? nodeError.description : '';
 	const code = errorCodeOf(thrown) ?? errorCodeOf(nodeError);
 	const json: IDataObject = {
-		...input?.json,
-		...(detailsOf(thrown) ?? detailsOf(nodeError)),
+		...withoutErrorFields(input?.json),
+		...withoutErrorFields(detailsOf(thrown) ?? detailsOf(nodeError)),
 		error: nodeError.message,
 		...(hint !== '' ? { errorHint: hint } : {}),
 		...(code !== undefined ? { errorCode: code } : {}),
@@ -108,4 +127,13 @@ export function continueOnFailItem(
 		...(input?.binary !== undefined ? { binary: input.binary } : {}),
 		pairedItem,
 	};
+}
+
+/** The fields only the failure itself sets: an earlier node's or the details' are not carried over. */
+const ERROR_FIELDS = ['error', 'errorHint', 'errorCode'];
+
+function withoutErrorFields(json: IDataObject | undefined): IDataObject {
+	const kept: IDataObject = { ...json };
+	for (const field of ERROR_FIELDS) delete kept[field];
+	return kept;
 }

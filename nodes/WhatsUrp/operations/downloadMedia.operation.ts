@@ -69,7 +69,7 @@ export async function execute(
 			throw new NodeOperationError(this.getNode(), 'The item has no media to download', {
 				itemIndex,
 				description:
-					'Media ID is empty: download only messages of type image, video, audio, document or sticker.',
+					'«Media ID» è vuoto: si scaricano solo i messaggi di tipo image, video, audio, document o sticker.',
 			});
 		}
 		const declared = (input as { media?: { filename?: unknown } }).media?.filename;
