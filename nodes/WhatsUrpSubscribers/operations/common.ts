@@ -66,6 +66,27 @@ export function changeItem(
 	};
 }
 
+/** A change of a citizen's subscriptions: the store's call for the item's citizen and change context. */
+export type Change = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	store: SubscriptionStore,
+	who: CitizenIdentity,
+	ctx: ChangeContext,
+) => Promise<ChangeResult>;
+
+/** The execute of an operation that changes subscriptions: the change, summarised on the input item. */
+export function changeOperation(
+	operation: CommandOperation,
+	change: Change,
+): OperationModule['execute'] {
+	return async function (this: IExecuteFunctions, itemIndex, store, input) {
+		const who = citizen(this, itemIndex);
+		const ctx = context(this, itemIndex);
+		return [changeItem(operation, await change.call(this, itemIndex, store, who, ctx), input)];
+	};
+}
+
 function text(context: IExecuteFunctions, name: string, itemIndex: number): string {
 	const value = context.getNodeParameter(name, itemIndex, '') as unknown;
 	return value === undefined || value === null ? '' : String(value).trim();

@@ -1,20 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { SubscriptionStore } from '../../core/store';
-import { changeItem, citizen, context } from './common';
+import { changeOperation } from './common';
 
 /** The citizen accepted the policy: pending lists become active. */
 export const description: INodeProperties[] = [];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	store: SubscriptionStore,
-	input: IDataObject,
-): Promise<IDataObject[]> {
-	const who = citizen(this, itemIndex);
-	const ctx = context(this, itemIndex);
-	const hours = this.getNodeParameter('options.pendingTtlHours', itemIndex, 168) as number;
-	const result = await store.confirmConsent(who, ctx, { pendingTtlMs: hours * 3_600_000 });
-	return [changeItem('confirmConsent', result, input)];
-}
+export const execute = changeOperation(
+	'confirmConsent',
+	async function (itemIndex, store, who, ctx) {
+		const hours = this.getNodeParameter('options.pendingTtlHours', itemIndex, 168) as number;
+		return await store.confirmConsent(who, ctx, { pendingTtlMs: hours * 3_600_000 });
+	},
+);

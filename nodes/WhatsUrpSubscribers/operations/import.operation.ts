@@ -1,7 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { SubscriptionStore } from '../../core/store';
-import { changeItem, citizen, context, forOperations, lists, time } from './common';
+import { changeOperation, forOperations, lists, time } from './common';
 
 /** Migration: a subscriber whose consent was collected elsewhere. */
 export const description: INodeProperties[] = forOperations(
@@ -29,23 +28,23 @@ export const description: INodeProperties[] = forOperations(
 	],
 );
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	store: SubscriptionStore,
-	input: IDataObject,
-): Promise<IDataObject[]> {
-	const who = citizen(this, itemIndex);
-	const ctx = context(this, itemIndex);
-	const result = await store.importSubscriber(
-		{
-			citizen: who,
-			lists: lists(this, itemIndex, true),
-			consentAt: time(this, itemIndex, 'consentAt', this.getNodeParameter('consentAt', itemIndex)),
-			policyVersion: this.getNodeParameter('policyVersion', itemIndex) as string,
-			state: this.getNodeParameter('importState', itemIndex, 'active') as 'active' | 'pending',
-		},
-		{ ...ctx, channel: ctx.channel === 'whatsapp' ? 'import' : ctx.channel },
-	);
-	return [changeItem('importSubscriber', result, input)];
-}
+export const execute = changeOperation(
+	'importSubscriber',
+	async function (itemIndex, store, who, ctx) {
+		return await store.importSubscriber(
+			{
+				citizen: who,
+				lists: lists(this, itemIndex, true),
+				consentAt: time(
+					this,
+					itemIndex,
+					'consentAt',
+					this.getNodeParameter('consentAt', itemIndex),
+				),
+				policyVersion: this.getNodeParameter('policyVersion', itemIndex) as string,
+				state: this.getNodeParameter('importState', itemIndex, 'active') as 'active' | 'pending',
+			},
+			{ ...ctx, channel: ctx.channel === 'whatsapp' ? 'import' : ctx.channel },
+		);
+	},
+);
