@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -8,12 +7,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import {
-	CalendarConfigError,
-	CalendarInputError,
-	evaluateOfficeHours,
-	type InstantInput,
-} from '../core/calendar';
+import { evaluateOfficeHours, type InstantInput } from '../core/calendar';
+import { routed, runPerItem } from '../shared/runner';
 import { officeHoursProperties } from './description';
 import { toCalendarConfig, type OfficeHoursParameters } from './parameters';
 
@@ -48,12 +43,9 @@ export class OfficeHours implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const outputs: INodeExecutionData[][] = [[], []];
-
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const pairedItem = { item: itemIndex };
-			try {
+		return await runPerItem(
+			this,
+			async (itemIndex, item) => {
 				const parameters: OfficeHoursParameters = {
 					schedule: this.getNodeParameter(
 						'schedule',
@@ -79,26 +71,10 @@ export class OfficeHours implements INodeType {
 
 				const verdict = evaluateOfficeHours(toCalendarConfig(parameters), instant as InstantInput);
 
-				const json: IDataObject = { ...items[itemIndex].json, [outputField]: { ...verdict } };
-				outputs[verdict.open ? OPEN : CLOSED].push({ json, pairedItem });
-			} catch (error) {
-				const nodeError =
-					error instanceof CalendarConfigError || error instanceof CalendarInputError
-						? new NodeOperationError(this.getNode(), error.message, {
-								itemIndex,
-								description: `Check the "${parameterLabel(error.field)}" parameter (${error.field}).`,
-							})
-						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				if (this.continueOnFail()) {
-					outputs[OPEN].push({
-						json: { ...items[itemIndex].json, error: nodeError.message },
-						pairedItem,
-					});
-					continue;
-				}
-				throw nodeError;
-			}
-		}
-		return outputs;
+				const json: IDataObject = { ...item.json, [outputField]: { ...verdict } };
+				return routed(verdict.open ? OPEN : CLOSED, { json, pairedItem: { item: itemIndex } });
+			},
+			{ outputs: 2, errorOutput: OPEN, parameterLabel },
+		);
 	}
 }

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -8,8 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import { open311ApiConnection } from './credentialTest';
-import { getServices, operations, type Operation } from './operations';
-import { portalConnection, toNodeError } from './transport';
+import { operationFor } from '../shared/operations';
+import { runPerItem } from '../shared/runner';
+import { getServices, operations } from './operations';
+import { portalConnection } from './transport';
 
 /**
  * Sends citizens' reports to the city's reporting portal (Open311 GeoReport v2) and reads their
@@ -89,35 +90,9 @@ export class Segnala implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
-				const module = operations[operation];
-				if (!module) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, {
-						itemIndex,
-					});
-				}
-				const connection = await portalConnection(this);
-				output.push(...(await module.execute.call(this, itemIndex, connection)));
-			} catch (error) {
-				const nodeError = toNodeError(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					output.push({
-						json: {
-							...items[itemIndex].json,
-							error: nodeError.message,
-							...(nodeError.description ? { errorHint: nodeError.description } : {}),
-						},
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw nodeError;
-			}
-		}
-		return [output];
+		return await runPerItem(this, async (itemIndex) => {
+			const module = operationFor(this, operations, itemIndex);
+			return await module.execute.call(this, itemIndex, await portalConnection(this));
+		});
 	}
 }

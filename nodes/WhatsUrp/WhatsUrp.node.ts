@@ -1,17 +1,15 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { MessageValidationError } from '../core/whatsapp/messages';
-import { ApiConfigError } from '../core/whatsapp/api';
+import { operationFor } from '../shared/operations';
+import { runPerItem } from '../shared/runner';
 import { whatsAppCloudApiConnection } from '../shared/whatsAppCredentialTest';
-import { operations, type Operation } from './operations';
+import { operations } from './operations';
 
 /** Sends WhatsApp messages to citizens as the URP, marks their messages read, downloads their media. */
 export class WhatsUrp implements INodeType {
@@ -85,52 +83,10 @@ export class WhatsUrp implements INodeType {
 	methods = { credentialTest: { whatsAppCloudApiConnection } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
-				const module = operations[operation];
-				if (!module) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${String(operation)}"`, {
-						itemIndex,
-					});
-				}
-				output.push(await module.execute.call(this, itemIndex));
-			} catch (error) {
-				const nodeError = asNodeError(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					output.push({
-						json: { ...items[itemIndex].json, error: nodeError.message },
-						pairedItem: { item: itemIndex },
-					});
-					continue;
-				}
-				throw nodeError;
-			}
-		}
-		return [output];
+		return await runPerItem(
+			this,
+			async (itemIndex) =>
+				await operationFor(this, operations, itemIndex).execute.call(this, itemIndex),
+		);
 	}
-}
-
-/** Whatever an operation threw, as the n8n error staff see: what is wrong and how to fix it. */
-function asNodeError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof MessageValidationError) {
-		return new NodeOperationError(context.getNode(), error.message, {
-			itemIndex,
-			description: `${error.hintIt} (${error.field})`,
-		});
-	}
-	if (error instanceof ApiConfigError) {
-		return new NodeOperationError(context.getNode(), error.message, {
-			itemIndex,
-			description: `Check the "${error.field}" field of the WhatsApp Cloud API credential.`,
-		});
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }

@@ -1,15 +1,10 @@
 /**
  * The only place the WhatsUrp node talks HTTP: every request goes through n8n's
  * `httpRequestWithAuthentication` with the `whatsAppCloudApi` credential (Bearer token), and every
- * answer is read by the core (`interpret*`), whose MetaApiError becomes a NodeApiError here.
+ * answer is read by the core (`interpret*`), whose MetaApiError becomes a NodeApiError in
+ * nodes/shared/errors.ts.
  */
-import {
-	NodeApiError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type IHttpRequestMethods,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import {
 	interpretMediaInfo,
@@ -61,31 +56,6 @@ async function request(
 		timeout: 30_000,
 	})) as { statusCode: number; body: unknown };
 	return { statusCode: answer.statusCode, body: answer.body };
-}
-
-/** A Cloud API refusal as n8n shows it: Meta's code and details, and the Italian hint for staff. */
-export function toNodeApiError(
-	context: IExecuteFunctions,
-	error: MetaApiError,
-	itemIndex: number,
-): NodeApiError {
-	const response: JsonObject = {
-		code: error.code ?? null,
-		subcode: error.subcode ?? null,
-		type: error.type ?? null,
-		title: error.title ?? null,
-		details: error.details ?? null,
-		fbtraceId: error.fbtraceId ?? null,
-		kind: error.kind,
-	};
-	return new NodeApiError(context.getNode(), response, {
-		message: error.message,
-		description: [error.hintIt, error.fbtraceId ? `fbtrace_id: ${error.fbtraceId}` : '']
-			.filter(Boolean)
-			.join(' '),
-		httpCode: String(error.httpStatus),
-		itemIndex,
-	});
 }
 
 export interface SentMessage {

@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -10,7 +9,6 @@ import {
 
 import {
 	classifyIntent,
-	CommandConfigError,
 	describeLists,
 	parseCommand,
 	validateCommandConfig,
@@ -20,6 +18,7 @@ import {
 	type ParsedCommand,
 } from '../core/commands';
 import { commandPlaceholders, withPlaceholders } from '../core/conversation/replyPlaceholders';
+import { routed, runPerItem } from '../shared/runner';
 import { whatsUrpCommandProperties } from './description';
 import { parameterLabel, toCommandConfig, type CommandParameters } from './parameters';
 
@@ -87,12 +86,9 @@ export class WhatsUrpCommand implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const outputs: INodeExecutionData[][] = [[], [], [], []];
-
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const pairedItem = { item: itemIndex };
-			try {
+		return await runPerItem(
+			this,
+			async (itemIndex, item) => {
 				const parameters: CommandParameters = {
 					subscribeKeyword: this.getNodeParameter('subscribeKeyword', itemIndex, '') as string,
 					unsubscribeKeyword: this.getNodeParameter('unsubscribeKeyword', itemIndex, '') as string,
@@ -110,38 +106,19 @@ export class WhatsUrpCommand implements INodeType {
 				const parsed = readCommand(replyId, text, config);
 				const validLists = describeLists(config);
 				const json: IDataObject = {
-					...items[itemIndex].json,
+					...item.json,
 					command: { ...parsed, validLists },
 					placeholders: withPlaceholders(
-						items[itemIndex].json.placeholders,
+						item.json.placeholders,
 						commandPlaceholders(parsed, validLists),
 					) as IDataObject,
 				};
 				if (parsed.action === 'other') {
-					json.intent = classifyIntent(
-						intentInput(items[itemIndex].json, text),
-						config.reportKeywords,
-					);
+					json.intent = classifyIntent(intentInput(item.json, text), config.reportKeywords);
 				}
-				outputs[OUTPUT[parsed.action]].push({ json, pairedItem });
-			} catch (error) {
-				const nodeError =
-					error instanceof CommandConfigError
-						? new NodeOperationError(this.getNode(), error.message, {
-								itemIndex,
-								description: `Check the "${parameterLabel(error)}" parameter (${error.field}).`,
-							})
-						: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-				if (this.continueOnFail()) {
-					outputs[OUTPUT.other].push({
-						json: { ...items[itemIndex].json, error: nodeError.message },
-						pairedItem,
-					});
-					continue;
-				}
-				throw nodeError;
-			}
-		}
-		return outputs;
+				return routed(OUTPUT[parsed.action], { json, pairedItem: { item: itemIndex } });
+			},
+			{ outputs: 4, errorOutput: OUTPUT.other, parameterLabel },
+		);
 	}
 }

@@ -1,4 +1,4 @@
-import { CommandConfigError, type CommandConfig, type ListDefinition } from '../core/commands';
+import { type CommandConfig, type ListDefinition } from '../core/commands';
 
 /**
  * The node's parameters as n8n hands them over (comma-separated words; fixedCollections are
@@ -59,8 +59,7 @@ export function toCommandConfig(parameters: CommandParameters): CommandConfig {
 }
 
 /** Which parameter a grammar error points at, in the words of the editor. */
-export function parameterLabel(error: CommandConfigError): string {
-	const { field } = error;
+export function parameterLabel(field: string): string {
 	if (field.startsWith('subscribeKeyword')) return 'Subscribe Keyword';
 	if (field.startsWith('unsubscribeKeyword')) return 'Unsubscribe Keyword';
 	if (field.startsWith('acceptKeywords')) return 'Accept Keywords';

@@ -1,16 +1,16 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ConversationInputError } from '../core/conversation/inbound';
-import { StoreError, StoreInputError, type SubscriptionStore } from '../core/store';
+import type { SubscriptionStore } from '../core/store';
+import { operationFor } from '../shared/operations';
+import { runPerItem } from '../shared/runner';
 import { sharedStore, storeConfigFromCredential, storeCredentialTest } from '../shared/store';
-import { operations, type Operation } from './operations';
+import { operations } from './operations';
 
 /**
  * The inbound conversation's state, kept in the WhatsUrp store: reports assembled from their parts,
@@ -140,7 +140,6 @@ export class WhatsUrpConversation implements INodeType {
 	methods = { credentialTest: { whatsUrpStoreConnection: storeCredentialTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
 		let opened: Promise<SubscriptionStore> | undefined;
 		// Opened on first use: Fill Texts needs no database.
 		const store = async (): Promise<SubscriptionStore> => {
@@ -149,85 +148,14 @@ export class WhatsUrpConversation implements INodeType {
 			);
 			return await opened;
 		};
-		const output: INodeExecutionData[] = [];
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			const pairedItem = { item: itemIndex };
-			try {
-				const resource = this.getNodeParameter('resource', itemIndex) as string;
-				const operation = this.getNodeParameter('operation', itemIndex) as Operation;
-				const module = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-				if (!module || module.resource !== resource) {
-					throw new NodeOperationError(
-						this.getNode(),
-						`Unknown operation "${String(operation)}" for resource "${resource}"`,
-						{ itemIndex },
-					);
-				}
-				// the input's files travel on (a photo downloaded before Fill Texts reaches the email)
-				const binary = items[itemIndex].binary;
-				output.push({
-					json: await module.execute.call(this, itemIndex, store),
-					...(binary !== undefined ? { binary } : {}),
-					pairedItem,
-				});
-			} catch (error) {
-				const nodeError = asNodeError(this, error, itemIndex);
-				if (this.continueOnFail()) {
-					const binary = items[itemIndex].binary;
-					output.push({
-						json: { ...items[itemIndex].json, error: nodeError.message },
-						...(binary !== undefined ? { binary } : {}),
-						pairedItem,
-					});
-					continue;
-				}
-				throw nodeError;
-			}
-		}
-		return [output];
-	}
-}
-
-/** Store refusals staff can act on, by the field at fault. */
-function storeInputHint(field: string): string {
-	if (field === 'state')
-		return 'A case moves only forward: received → routed → answered or registered → closed; a closed case stays closed.';
-	if (field === 'caseId')
-		return 'Set "Case ID" to the number the case was opened with (caseId of Open Case or Add Part to Report).';
-	if (field.startsWith('citizen'))
-		return "The item's from.waId / from.userId must be the ids the WhatsUrp Trigger gives.";
-	return `Check the value given for "${field}".`;
-}
-
-function asNodeError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeOperationError {
-	if (error instanceof NodeOperationError) return error;
-	if (error instanceof ConversationInputError) {
-		return new NodeOperationError(context.getNode(), error.message, {
-			itemIndex,
-			description: error.hint,
+		return await runPerItem(this, async (itemIndex, item) => {
+			const module = operationFor(this, operations, itemIndex);
+			// the input's files travel on (a photo downloaded before Fill Texts reaches the email)
+			return {
+				json: await module.execute.call(this, itemIndex, store),
+				...(item.binary !== undefined ? { binary: item.binary } : {}),
+				pairedItem: { item: itemIndex },
+			};
 		});
 	}
-	if (error instanceof StoreInputError) {
-		return new NodeOperationError(context.getNode(), error.message, {
-			itemIndex,
-			description: storeInputHint(error.field),
-		});
-	}
-	if (error instanceof StoreError) {
-		// n8n replaces a message naming a system error (EEXIST, ECONNREFUSED, …) by its plain words:
-		// the description keeps the store's own (backend, host or file).
-		return new NodeOperationError(
-			context.getNode(),
-			`The WhatsUrp store failed: ${error.message}`,
-			{
-				itemIndex,
-				description: `${error.message}. Check the WhatsUrp Store credential and that the database is reachable; nothing was changed.`,
-			},
-		);
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }

@@ -1,15 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-type Operation =
-	| 'requestSubscription'
-	| 'confirmConsent'
-	| 'unsubscribe'
-	| 'get'
-	| 'getMany'
-	| 'count'
-	| 'import'
-	| 'export'
-	| 'erase';
+import { operations, type Operation } from './operations';
 
 const show = (...operation: Operation[]) => ({ show: { operation } });
 
@@ -30,6 +21,10 @@ const COMMAND_OPERATIONS: Operation[] = [
 	'erase',
 ];
 
+/**
+ * The operation, the properties several operations share, and each operation's own (from its module in
+ * operations/), in the order the editor shows them.
+ */
 export const whatsUrpSubscribersProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -124,27 +119,7 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 			'Version of the service policy the citizen is shown and accepts; recorded with the consent',
 		displayOptions: show('requestSubscription', 'import'),
 	},
-	{
-		displayName: 'Consent Date',
-		name: 'consentAt',
-		type: 'string',
-		default: '={{ $json.consentAt }}',
-		required: true,
-		placeholder: 'e.g. 2025-06-01T10:00:00+02:00',
-		description: 'When the existing subscriber gave consent (ISO date-time)',
-		displayOptions: show('import'),
-	},
-	{
-		displayName: 'State',
-		name: 'importState',
-		type: 'options',
-		options: [
-			{ name: 'Active', value: 'active' },
-			{ name: 'Pending (Policy Not Yet Accepted)', value: 'pending' },
-		],
-		default: 'active',
-		displayOptions: show('import'),
-	},
+	...operations.import.description,
 	{
 		displayName: 'List',
 		name: 'filterList',
@@ -167,31 +142,8 @@ export const whatsUrpSubscribersProperties: INodeProperties[] = [
 		default: 'active',
 		displayOptions: show('getMany', 'count'),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: show('getMany'),
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { operation: ['getMany'], returnAll: [false] } },
-	},
-	{
-		displayName:
-			"Erase cannot be undone: the citizen's number, name and subscriptions are deleted; the audit trail keeps the events under an anonymous ID",
-		name: 'eraseNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: show('erase'),
-	},
+	...operations.getMany.description,
+	...operations.erase.description,
 	{
 		displayName: 'Message ID',
 		name: 'messageId',

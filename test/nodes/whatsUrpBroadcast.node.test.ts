@@ -461,7 +461,7 @@ describe('report', () => {
 		expectNoToken(outputs);
 	});
 
-	test('an unknown id → NodeOperationError with an Italian description; under Continue On Fail an item with `error`', async () => {
+	test('an unknown id → NodeOperationError with an Italian description; under Continue On Fail an item with `error` and `errorHint`', async () => {
 		const error = (
 			await run({ operation: 'report', broadcastId: 'mai-inviato' })
 		).error() as TaskError;
@@ -472,8 +472,12 @@ describe('report', () => {
 				continueOnFail: true,
 			})
 		).outputs();
+		// the one Continue On Fail shape (nodes/shared/runner.ts): the input's json, error, errorHint
 		expect(item).toEqual({
-			json: { error: 'No broadcast with ID "mai-inviato"' },
+			json: {
+				error: 'No broadcast with ID "mai-inviato"',
+				errorHint: expect.stringMatching(/nessun invio con questo nome/),
+			},
 			pairedItem: { item: 0 },
 		});
 	});

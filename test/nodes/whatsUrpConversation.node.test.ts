@@ -424,7 +424,7 @@ describe('Case: Open and Update', () => {
 		await single({ ...UPDATE, state: 'answered' }, { json: { caseId } });
 		const refused = await refusal({ ...UPDATE, state: 'routed' }, { json: { caseId } });
 		expect(refused.message).toMatch(/is answered and cannot go back to routed/);
-		expect(refused.description).toMatch(/moves only forward/);
+		expect(refused.description).toMatch(/va solo avanti/);
 	});
 
 	test.each<[string, IDataObject, RegExp, RegExp]>([

@@ -8,7 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { listServices } from '../../core/open311/client';
-import { portalConnection, toNodeError, type PortalConnection } from '../transport';
+import { toNodeError } from '../../shared/errors';
+import { portalConnection, type PortalConnection } from '../transport';
 
 export type Operation =
 	| 'listServices'

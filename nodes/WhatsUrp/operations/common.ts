@@ -14,7 +14,9 @@ import {
 	type TemplateButtonParameter,
 	type TemplateHeaderParameter,
 } from '../../core/whatsapp/messages';
-import { postMessage, toNodeApiError, type SentMessage } from '../transport';
+import { toNodeError } from '../../shared/errors';
+import { readBodyParameters, templateParameterProperties } from '../../shared/templateParameters';
+import { postMessage, type SentMessage } from '../transport';
 
 export type Operation =
 	| 'sendText'
@@ -31,6 +33,7 @@ export interface OperationModule {
 }
 
 export { forOperations } from '../../shared/forOperations';
+export { readBodyParameters, templateParameterProperties } from '../../shared/templateParameters';
 
 export const recipientProperty: INodeProperties = {
 	displayName: 'Recipient',
@@ -112,39 +115,6 @@ export function readInteractiveOptions(
 		footer: options.footer || undefined,
 		replyTo: options.replyTo || undefined,
 	};
-}
-
-/** Template parameters, as fixedCollections; the same shape for the template operation and the fallback. */
-export function templateParameterProperties(prefix: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Body Parameters',
-			name: `${prefix}BodyParameters`,
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true, sortable: true },
-			placeholder: 'Add Parameter',
-			default: {},
-			description: 'Values for {{1}}, {{2}}, … in the template body, in order',
-			options: [
-				{
-					displayName: 'Parameter',
-					name: 'parameter',
-					values: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
-				},
-			],
-		},
-	];
-}
-
-export function readBodyParameters(
-	context: IExecuteFunctions,
-	name: string,
-	itemIndex: number,
-): string[] {
-	const collection = context.getNodeParameter(name, itemIndex, {}) as {
-		parameter?: Array<{ value?: unknown }>;
-	};
-	return (collection.parameter ?? []).map((entry) => String(entry.value ?? ''));
 }
 
 export function readHeaderParameters(
@@ -248,7 +218,7 @@ export async function sendWithWindowFallback(
 	const first = await postMessage(context, payload);
 	if (first.ok) return sentItem(operation, first.sent, recipient, itemIndex);
 	if (!shouldFallBack(context, first.error, itemIndex))
-		throw toNodeApiError(context, first.error, itemIndex);
+		throw toNodeError(context, first.error, { itemIndex });
 
 	const template = buildTemplateMessage(recipient, {
 		name: context.getNodeParameter('fallbackTemplateName', itemIndex) as string,
@@ -256,7 +226,7 @@ export async function sendWithWindowFallback(
 		bodyParameters: readBodyParameters(context, 'fallbackBodyParameters', itemIndex),
 	});
 	const second = await postMessage(context, template);
-	if (!second.ok) throw toNodeApiError(context, second.error, itemIndex);
+	if (!second.ok) throw toNodeError(context, second.error, { itemIndex });
 	return sentItem(operation, second.sent, recipient, itemIndex, {
 		fallbackTemplate: template.template.name,
 		outsideWindow: true,

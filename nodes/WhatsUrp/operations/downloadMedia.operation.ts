@@ -8,7 +8,8 @@ import {
 } from 'n8n-workflow';
 
 import { checkMediaDownload, fileNameForMedia } from '../../core/whatsapp/api';
-import { fetchMediaBytes, fetchMediaInfo, toNodeApiError } from '../transport';
+import { fetchMediaBytes, fetchMediaInfo } from '../transport';
+import { toNodeError, type NodeError } from '../../shared/errors';
 import { forOperations } from './common';
 
 export const description: INodeProperties[] = forOperations(
@@ -68,7 +69,7 @@ export async function execute(
 			throw new NodeOperationError(this.getNode(), 'The item has no media to download', {
 				itemIndex,
 				description:
-					'Media ID is empty: download only messages of type image, video, audio, document or sticker.',
+					'«Media ID» è vuoto: si scaricano solo i messaggi di tipo image, video, audio, document o sticker.',
 			});
 		}
 		const declared = (input as { media?: { filename?: unknown } }).media?.filename;
@@ -151,14 +152,11 @@ async function downloadOne(
 	itemIndex: number,
 	mediaId: string,
 	declaredName: string | undefined,
-): Promise<
-	| { ok: true; json: IDataObject; binary: IBinaryData }
-	| { ok: false; error: NodeOperationError | ReturnType<typeof toNodeApiError> }
-> {
+): Promise<{ ok: true; json: IDataObject; binary: IBinaryData } | { ok: false; error: NodeError }> {
 	const info = await fetchMediaInfo(context, mediaId);
-	if (!info.ok) return { ok: false, error: toNodeApiError(context, info.error, itemIndex) };
+	if (!info.ok) return { ok: false, error: toNodeError(context, info.error, { itemIndex }) };
 	const bytes = await fetchMediaBytes(context, info.url);
-	if (!bytes.ok) return { ok: false, error: toNodeApiError(context, bytes.error, itemIndex) };
+	if (!bytes.ok) return { ok: false, error: toNodeError(context, bytes.error, { itemIndex }) };
 	const check = checkMediaDownload(info, bytes.data);
 	if (!check.ok) {
 		return {

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { buildMarkAsRead } from '../../core/whatsapp/messages';
-import { postReadReceipt, toNodeApiError } from '../transport';
+import { postReadReceipt } from '../transport';
+import { toNodeError } from '../../shared/errors';
 import { forOperations } from './common';
 
 export const description: INodeProperties[] = forOperations(
@@ -35,7 +36,7 @@ export async function execute(
 		typingIndicator: this.getNodeParameter('typingIndicator', itemIndex, false) as boolean,
 	});
 	const result = await postReadReceipt(this, payload);
-	if (!result.ok) throw toNodeApiError(this, result.error, itemIndex);
+	if (!result.ok) throw toNodeError(this, result.error, { itemIndex });
 	return {
 		json: { operation: 'markAsRead', messageId, success: true },
 		pairedItem: { item: itemIndex },

@@ -64,7 +64,7 @@ function readSections(context: IExecuteFunctions, itemIndex: number): ListSectio
 			{
 				itemIndex,
 				description:
-					'Write an array of sections, e.g. [{"title": "Servizi", "rows": [{"id": "orari", "title": "Orari URP"}]}]',
+					'Scrivere un array di sezioni, es. [{"title": "Servizi", "rows": [{"id": "orari", "title": "Orari URP"}]}]',
 			},
 		);
 	}

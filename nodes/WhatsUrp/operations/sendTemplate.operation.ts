@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { buildTemplateMessage, parseRecipient } from '../../core/whatsapp/messages';
-import { postMessage, toNodeApiError } from '../transport';
+import { postMessage } from '../transport';
+import { toNodeError } from '../../shared/errors';
 import {
 	forOperations,
 	readBodyParameters,
@@ -116,7 +117,7 @@ export async function execute(
 		buttonParameters: readButtonParameters(this, itemIndex),
 	});
 	const result = await postMessage(this, payload);
-	if (!result.ok) throw toNodeApiError(this, result.error, itemIndex);
+	if (!result.ok) throw toNodeError(this, result.error, { itemIndex });
 	return sentItem('sendTemplate', result.sent, recipient, itemIndex, {
 		template: payload.template.name,
 	});
