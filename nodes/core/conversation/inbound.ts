@@ -49,7 +49,7 @@ export function citizenFromItem(item: Record<string, unknown>): ItemCitizen {
 		throw new ConversationInputError(
 			'from',
 			'The item names no citizen',
-			'The input item needs from.waId or from.userId, as the WhatsUrp Trigger gives them for a message.',
+			"L'elemento in ingresso deve avere from.waId o from.userId, come li dà il WhatsUrp Trigger per un messaggio.",
 		);
 	}
 	const name = typeof from.name === 'string' ? from.name.trim() : '';
@@ -76,7 +76,7 @@ export function instantFromItem(value: unknown, now: Date, field = 'timestamp'):
 		throw new ConversationInputError(
 			field,
 			`${field} is not a date-time`,
-			'Use an ISO date-time (2026-03-03T10:30:00Z) or epoch seconds, as the WhatsUrp Trigger gives.',
+			"Usa una data e ora ISO (2026-03-03T10:30:00Z) o i secondi epoch, come li dà il WhatsUrp Trigger.",
 		);
 	}
 	return date;
@@ -95,7 +95,7 @@ export function messageIdFromItem(item: Record<string, unknown>): string {
 		throw new ConversationInputError(
 			'messageId',
 			'The item has no message ID',
-			'The input item needs messageId (the wamid), as the WhatsUrp Trigger gives it: a message delivered twice is recognised by it.',
+			"L'elemento in ingresso deve avere messageId (il wamid), come lo dà il WhatsUrp Trigger: serve a riconoscere un messaggio consegnato due volte.",
 		);
 	}
 	return messageId;
@@ -115,7 +115,7 @@ export function locationFromItem(value: unknown): ReportPart['location'] | undef
 		throw new ConversationInputError(
 			'location',
 			'The location is not a position',
-			'location.latitude must be a number within ±90 and location.longitude within ±180, as the WhatsUrp Trigger gives them for a shared position.',
+			'location.latitude deve essere un numero entro ±90 e location.longitude entro ±180, come li dà il WhatsUrp Trigger per una posizione condivisa.',
 		);
 	}
 	const record = value as Record<string, unknown>;
@@ -211,10 +211,10 @@ export function reportRulesFromParameters(parameters: {
 			: 'serviceKeywords';
 	const hint =
 		field === 'windowHours'
-			? `Set "Report Window (Hours)" between 0.02 (1 minute) and 168 (7 days); it is ${String(parameters.windowHours)}.`
+			? `Imposta «Report Window (Hours)» tra 0,02 (1 minuto) e 168 (7 giorni); ora è ${String(parameters.windowHours)}.`
 			: field === 'fallbackService'
-				? 'Set "Fallback Service" to the portal service code for reports no keyword matches.'
-				: 'Give every row of "Service Keywords" a service code and at least one keyword.';
+				? "Imposta «Fallback Service» con il codice del servizio del portale per le segnalazioni a cui non corrisponde nessuna parola chiave."
+				: "Dai a ogni riga di «Service Keywords» un codice di servizio e almeno una parola chiave.";
 	throw new ConversationInputError(field, `Report rules: ${message}`, hint);
 }
 
@@ -239,7 +239,7 @@ export function closureFromParameter(nextOpening: unknown): string {
 		throw new ConversationInputError(
 			'nextOpening',
 			'No next opening to remember the reply by',
-			'Set "Next Opening" to the office\'s next opening (officeHours.nextOpening from the Office Hours node, closed output); it is empty when the calendar never opens again.',
+			"Imposta «Next Opening» con la prossima apertura dell'ufficio (officeHours.nextOpening dell'uscita Closed del nodo Office Hours); è vuota quando il calendario non riapre più.",
 		);
 	}
 	return closure;
@@ -268,7 +268,7 @@ export function caseChangeFromParameters(parameters: CaseUpdateParameters): Case
 			throw new ConversationInputError(
 				'state',
 				`Unknown case state "${state}"`,
-				`Use one of keep, ${CASE_STATES.join(', ')}.`,
+				`Usa uno di questi valori: keep, ${CASE_STATES.join(', ')}.`,
 			);
 		}
 		change.state = state as CaseChange['state'];
@@ -279,7 +279,7 @@ export function caseChangeFromParameters(parameters: CaseUpdateParameters): Case
 			throw new ConversationInputError(
 				'routedTo',
 				`Unknown route "${routedTo}"`,
-				`Use one of ${CASE_ROUTES.join(', ')}.`,
+				`Usa uno di questi valori: ${CASE_ROUTES.join(', ')}.`,
 			);
 		}
 		change.routedTo = routedTo as CaseChange['routedTo'];
@@ -290,7 +290,7 @@ export function caseChangeFromParameters(parameters: CaseUpdateParameters): Case
 			throw new ConversationInputError(
 				'answeredHow',
 				`Unknown answer kind "${answeredHow}"`,
-				'Use text or template.',
+				'Usa text o template.',
 			);
 		}
 		change.answeredHow = answeredHow;
@@ -299,7 +299,7 @@ export function caseChangeFromParameters(parameters: CaseUpdateParameters): Case
 		const value = parameters[field];
 		if (value === undefined || value === null || value === '') continue;
 		if (typeof value !== 'string' && typeof value !== 'number') {
-			throw new ConversationInputError(field, `${field} must be text`, `Give ${field} as text.`);
+			throw new ConversationInputError(field, `${field} must be text`, `Indica ${field} come testo.`);
 		}
 		const text = String(value).trim();
 		if (text !== '') change[field] = text;

@@ -143,7 +143,7 @@ export function fillTexts(
 		throw new ConversationInputError(
 			'timezone',
 			`Unknown time zone "${String(timeZone)}"`,
-			'Set "Time Zone" to an IANA time zone such as Europe/Rome.',
+			"Imposta «Time Zone» con un fuso orario IANA, per esempio Europe/Rome.",
 		);
 	}
 	const values = messagePlaceholders((isRecord(item) ? item : {}) as MessageContext, timeZone);
@@ -153,7 +153,7 @@ export function fillTexts(
 			throw new ConversationInputError(
 				'texts',
 				`Text ${index + 1} has ${name === '' ? 'no' : 'an unusable'} output field name`,
-				'Give every row of "Texts" the name of the field to write, e.g. replyText.',
+				"Dai a ogni riga di «Texts» il nome del campo da scrivere, per esempio replyText.",
 			);
 		}
 		const template =
