@@ -11,6 +11,7 @@ import {
 import {
 	BroadcastError,
 	defaultConcurrency,
+	normaliseBroadcastId,
 	previewBroadcast,
 	runBroadcast,
 	validRate,
@@ -19,6 +20,7 @@ import {
 	type DeliveryStatusUpdate,
 } from '../core/broadcast';
 import { createJsonTransport, type JsonTransport } from '../core/broadcast/httpTransport';
+import { listKeys, needsApproval, resolveBroadcastList, UnknownListError } from '../core/lists';
 import { normaliseListName, StoreError, StoreInputError } from '../core/store';
 import { messagesUrl } from '../core/whatsapp/api';
 import { deliveryStatusUpdateOf } from '../core/whatsapp/deliveryStatuses';
@@ -141,6 +143,12 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 			itemIndex,
 		});
 	}
+	if (error instanceof UnknownListError) {
+		return new NodeOperationError(context.getNode(), error.message, {
+			description: error.hintIt,
+			itemIndex,
+		});
+	}
 	if (error instanceof StoreInputError) {
 		return new NodeOperationError(context.getNode(), error.message, { itemIndex });
 	}
@@ -201,13 +209,32 @@ async function transportFor(
 	});
 }
 
+/**
+ * The list parameter resolved as the Command node resolves a citizen's text (core/lists): refused when
+ * no subscription names it and Defined Lists does not either.
+ */
+async function broadcastList(
+	context: IExecuteFunctions,
+	store: Awaited<ReturnType<typeof sharedStore>>,
+	itemIndex: number,
+): Promise<{ name: string; needsApproval: boolean }> {
+	const requested = context.getNodeParameter('list', itemIndex);
+	normaliseListName(requested, 'list');
+	const subscribed = (await store.count({})).map((row) => row.list);
+	const defined = listKeys(context.getNodeParameter('definedLists', itemIndex, ''));
+	const name = resolveBroadcastList(requested, { subscribed, defined });
+	const approval = context.getNodeParameter('approvalLists', itemIndex, '');
+	return { name, needsApproval: needsApproval(name, approval) };
+}
+
 async function send(
 	context: IExecuteFunctions,
 	store: Awaited<ReturnType<typeof sharedStore>>,
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const id = context.getNodeParameter('broadcastId', itemIndex) as string;
-	const list = normaliseListName(context.getNodeParameter('list', itemIndex), 'list');
+	normaliseBroadcastId(id); // the id's error first, before the list is looked up
+	const list = await broadcastList(context, store, itemIndex);
 	const rate = validRate(context.getNodeParameter('rate', itemIndex, 80));
 	const options = context.getNodeParameter('options', itemIndex, {}) as {
 		concurrency?: number;
@@ -215,8 +242,13 @@ async function send(
 	};
 	const message = readMessage(context, itemIndex);
 	if (context.getNodeParameter('dryRun', itemIndex, false) as boolean) {
-		const preview = await previewBroadcast(store.broadcasts, id, list);
-		return { ...preview, dryRun: true, message: message.description } as unknown as IDataObject;
+		const preview = await previewBroadcast(store.broadcasts, id, list.name);
+		return {
+			...preview,
+			needsApproval: list.needsApproval,
+			dryRun: true,
+			message: message.description,
+		} as unknown as IDataObject;
 	}
 	const concurrency = options.concurrency ? options.concurrency : defaultConcurrency(rate);
 	const logger = context.logger;
@@ -224,7 +256,7 @@ async function send(
 	const summary = await runBroadcast({
 		ledger: store.broadcasts,
 		id,
-		list,
+		list: list.name,
 		message,
 		rate,
 		concurrency,
@@ -236,7 +268,11 @@ async function send(
 				`WhatsUrp Broadcast ${p.broadcastId}: ${p.percent}% (${p.done}/${p.expected}), sent ${p.sent}, failed ${p.failed}, rate ${Math.round(p.rate)}/s`,
 			),
 	}).finally(() => transport.close());
-	const json = { ...summary, message: message.description } as unknown as IDataObject;
+	const json = {
+		...summary,
+		needsApproval: list.needsApproval,
+		message: message.description,
+	} as unknown as IDataObject;
 	if (summary.aborted) {
 		const error = new NodeOperationError(
 			context.getNode(),

@@ -54,7 +54,28 @@ export const broadcastProperties: INodeProperties[] = [
 		default: 'EMERGENZE',
 		required: true,
 		placeholder: "e.g. EMERGENZE or PUBBLICAUTILITA'",
-		description: 'The alert list whose active subscribers receive the message (without #)',
+		description:
+			"The alert list whose active subscribers receive the message, spelt any way a citizen could (#PUBBLICAUTILITA' is PUBBLICAUTILITA). A list nobody has subscribed to and not among Defined Lists is refused.",
+		displayOptions: forSend,
+	},
+	{
+		displayName: 'Defined Lists',
+		name: 'definedLists',
+		type: 'string',
+		default: '',
+		placeholder: "e.g. EMERGENZE, PUBBLICAUTILITA'",
+		description:
+			'Comma-separated lists that exist even before anyone subscribes to them. The list is refused when it is neither here nor named by any subscription.',
+		displayOptions: forSend,
+	},
+	{
+		displayName: 'Lists Needing Approval',
+		name: 'approvalLists',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. EMERGENZE',
+		description:
+			"Comma-separated lists whose alerts need a second person's approval. The output's needsApproval says whether the list is one of them; the workflow decides what to do with it.",
 		displayOptions: forSend,
 	},
 	{
