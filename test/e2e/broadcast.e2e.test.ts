@@ -113,14 +113,17 @@ test('a mail scanner opening every link of the approval mail with a browser User
 		...approval.links.map((href) => href.replace('approved=false', 'approved=true')),
 		`${approval.link}&Decisione=${encodeURIComponent('Approva e invia')}`,
 	];
+	const answers = new Map<string, number>();
 	for (const href of opened) {
 		for (let attempt = 0; ; attempt++) {
 			const response = await fetch(href, { headers: { 'User-Agent': BROWSER_USER_AGENT } });
 			await response.text();
+			answers.set(href, response.status);
 			if (response.status === 200 || attempt > 20 || !href.includes('/webhook-waiting/')) break;
 			await new Promise((resolve) => setTimeout(resolve, 500)); // not waiting yet: the scanner retries
 		}
 	}
+	expect(answers.get(approval.link)).toBe(200); // the scanner reached the waiting execution
 	await new Promise((resolve) => setTimeout(resolve, 5000));
 	expect(stack.simulator.outbound()).toHaveLength(0);
 	expect(stack.mailbox.messages({ to: 'operatore@comune.rimini.it' })).toHaveLength(0);
