@@ -28,7 +28,7 @@ import {
 import { e2eSetup } from '../helpers/topology';
 
 const repo = join(__dirname, '../..');
-const setup = e2eSetup('lists', Number(process.env.WHATSURP_E2E_LISTS_PORT ?? 5697));
+const setup = e2eSetup('lists', Number(process.env.WHATSURP_E2E_LISTS_PORT ?? 5681));
 const FORM_AUTH = { user: 'urp', password: 'e2e-liste' };
 
 interface WorkflowNode {
