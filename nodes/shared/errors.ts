@@ -7,6 +7,7 @@
  * - Open311 portal answers (Open311Error) → NodeApiError; its bad fields or settings → NodeOperationError;
  * - store errors (StoreInputError, StoreError) → NodeOperationError;
  * - broadcast ledger refusals (BroadcastError) → NodeOperationError with the ledger's Italian hint;
+ * - a list that does not exist (UnknownListError) → NodeOperationError naming the lists that do;
  * - validation of parameters and input (calendar, commands, messages, credential, conversation) →
  *   NodeOperationError naming the parameter at fault;
  * - anything else → NodeOperationError with its message.
@@ -24,6 +25,7 @@ import { CalendarConfigError, CalendarInputError } from '../core/calendar';
 import { CommandConfigError } from '../core/commands';
 import { ConversationInputError } from '../core/conversation/inbound';
 import { Open311Error } from '../core/open311/errors';
+import { UnknownListError } from '../core/lists';
 import { StoreError, StoreInputError } from '../core/store';
 import { ApiConfigError } from '../core/whatsapp/api';
 import { MetaApiError } from '../core/whatsapp/errors';
@@ -63,6 +65,9 @@ export function toNodeError(
 		return fromStoreError(node, error, itemIndex);
 	}
 	if (error instanceof BroadcastError) return fromBroadcastError(node, error, itemIndex);
+	if (error instanceof UnknownListError) {
+		return new NodeOperationError(node, error.message, { description: error.hintIt, itemIndex });
+	}
 	const validation = fromValidationError(node, error, options);
 	if (validation) return validation;
 	return new NodeOperationError(node, asError(error), { itemIndex });

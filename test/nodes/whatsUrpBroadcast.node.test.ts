@@ -198,6 +198,7 @@ describe('send', () => {
 					broadcastId: 'allerta-1',
 					list: 'EMERGENZE',
 					recipients: 12,
+					needsApproval: false,
 					existing: null,
 					dryRun: true,
 					message: {
@@ -336,6 +337,63 @@ describe('send', () => {
 		expect(error.name).toBe('NodeOperationError');
 		expect(error.message).toMatch(message);
 		expect(simulator.received).toHaveLength(0);
+	});
+
+	test.each([[true], [false]])(
+		"the list trap (dry run %p): PUBBLICAUTILITA' as the placeholder shows reaches the PUBBLICAUTILITA subscribers",
+		async (dryRun) => {
+			await seed(4, 'PUBBLICAUTILITA', 200);
+			await seed(3);
+			const [[item]] = (await run({ ...TEMPLATE, list: "PUBBLICAUTILITA'", dryRun })).outputs();
+			expect(item.json).toMatchObject({ list: 'PUBBLICAUTILITA' });
+			expect(item.json[dryRun ? 'recipients' : 'sent']).toBe(4);
+			expect(simulator.stats().accepted).toBe(dryRun ? 0 : 4);
+		},
+	);
+
+	test.each([[true], [false]])(
+		'a list nobody subscribed to and nobody defined is refused (dry run %p), naming the lists that exist',
+		async (dryRun) => {
+			await seed(2, 'PUBBLICAUTILITA', 200);
+			await seed(2);
+			const error = (
+				await run({ ...TEMPLATE, list: 'VIABILITA', definedLists: '#Cultura', dryRun })
+			).error() as TaskError;
+			expect(error.name).toBe('NodeOperationError');
+			expect(error.message).toMatch(/No list "VIABILITA".*CULTURA, EMERGENZE, PUBBLICAUTILITA/);
+			expect(error.description).toBe(
+				'La lista «VIABILITA» non esiste: nessuno è iscritto e non è tra le liste definite. Le liste esistenti sono #CULTURA, #EMERGENZE e #PUBBLICAUTILITA.',
+			);
+			expect(simulator.received).toHaveLength(0);
+			expect(await store.broadcasts.get('allerta-1')).toBeNull();
+		},
+	);
+
+	test('a defined list nobody has subscribed to yet: zero recipients, no error; needsApproval from Lists Needing Approval', async () => {
+		await seed(2);
+		const [[item]] = (
+			await run({
+				...TEMPLATE,
+				list: '#viabilità',
+				definedLists: "EMERGENZE, PUBBLICAUTILITA', VIABILITA",
+				approvalLists: 'EMERGENZE, Viabilità',
+				dryRun: true,
+			})
+		).outputs();
+		expect(item.json).toMatchObject({ list: 'VIABILITA', recipients: 0, needsApproval: true });
+		const [[emergency]] = (
+			await run({ ...TEMPLATE, approvalLists: '#emergenze', dryRun: true })
+		).outputs();
+		expect(emergency.json).toMatchObject({ list: 'EMERGENZE', needsApproval: true });
+	});
+
+	test('an unknown list under Continue On Fail: an item with the error', async () => {
+		await seed(1);
+		const [[item]] = (
+			await run({ ...TEMPLATE, list: 'METEO' }, undefined, { continueOnFail: true })
+		).outputs();
+		expect(item.json.error).toMatch(/No list "METEO"/);
+		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
 	test('a broadcast id error carries the Italian hint', async () => {

@@ -305,6 +305,29 @@ describe('WhatsUrp Command node, routing with the defaults', () => {
 	});
 });
 
+describe('WhatsUrp Command node, list names as staff type them', () => {
+	test('a list named with accents, apostrophes or # is output by its one spelling (core/lists)', async () => {
+		const parameters = {
+			lists: {
+				list: [
+					{ name: "#Pubblica Utilità'", aliases: '', display: '' },
+					{ name: 'Viabilità', aliases: 'traffico', display: '' },
+				],
+			},
+		};
+		const outputs = (
+			await runNode(nodeTypes, TYPE, parameters, [message({ text: 'ISCRIZIONE ON #traffico' })])
+		).outputs();
+		expect(outputs[SUBSCRIBE][0].json.command).toMatchObject({ lists: ['VIABILITA'] });
+		const all = (
+			await runNode(nodeTypes, TYPE, parameters, [message({ text: 'ISCRIZIONE ON' })])
+		).outputs();
+		expect(all[SUBSCRIBE][0].json.command).toMatchObject({
+			lists: ['PUBBLICAUTILITA', 'VIABILITA'],
+		});
+	});
+});
+
 describe('WhatsUrp Command node, parameters staff edit', () => {
 	const custom = {
 		subscribeKeyword: 'iscrivimi',

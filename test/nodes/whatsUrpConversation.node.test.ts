@@ -279,7 +279,7 @@ describe('Report: Add Part to Report', () => {
 	});
 
 	test.each<[string, IDataObject, RegExp, RegExp]>([
-		['no from', { from: undefined }, /names no citizen/, /from\.waId or from\.userId/],
+		['no from', { from: undefined }, /names no citizen/, /from\.waId o from\.userId/],
 		['from as text', { from: '393331234567' }, /names no citizen/, /from\.waId/],
 		['no message id', { messageId: '' }, /no message ID/, /wamid/],
 		[

@@ -75,6 +75,22 @@ describe('WhatsUrp Subscribers node', () => {
 		expect((json.subscriber as IDataObject).displayName).toBe('Maria Rossi');
 	});
 
+	test("lists typed by staff in Lists or the count's filter are spelt as the Command node spells them", async () => {
+		const json = await single(
+			{ operation: 'requestSubscription', lists: "#Pubblica Utilità', viabilità" },
+			commandItem([]),
+		);
+		expect(json.changedLists).toEqual(['PUBBLICAUTILITA', 'VIABILITA']);
+		const [counted] = (
+			await run({ operation: 'count', filterList: "#pubblicautilita'", filterState: 'any' }, [
+				{ json: {} },
+			])
+		).outputs();
+		expect(counted.map((item) => item.json)).toEqual([
+			{ list: 'PUBBLICAUTILITA', state: 'pending', count: 1 },
+		]);
+	});
+
 	test('request → accept → unsubscribe, the whole journey', async () => {
 		await single(
 			{ operation: 'requestSubscription' },

@@ -9,12 +9,14 @@ import {
 	DEFAULT_RATE,
 	defaultConcurrency,
 	MAX_RATE,
+	normaliseBroadcastId,
 	previewBroadcast,
 	runBroadcast,
 	validRate,
 	type BroadcastMessage,
 } from '../../core/broadcast';
 import { createJsonTransport, type JsonTransport } from '../../core/broadcast/httpTransport';
+import { listKeys, needsApproval, resolveBroadcastList } from '../../core/lists';
 import { normaliseListName, type SubscriptionStore } from '../../core/store';
 import { messagesUrl } from '../../core/whatsapp/api';
 import { buildTemplateMessage, buildTextMessage } from '../../core/whatsapp/messages';
@@ -33,7 +35,26 @@ export const description: INodeProperties[] = forOperations(
 			default: 'EMERGENZE',
 			required: true,
 			placeholder: "e.g. EMERGENZE or PUBBLICAUTILITA'",
-			description: 'The alert list whose active subscribers receive the message (without #)',
+			description:
+				"The alert list whose active subscribers receive the message, spelt any way a citizen could (#PUBBLICAUTILITA' is PUBBLICAUTILITA). A list nobody has subscribed to and not among Defined Lists is refused.",
+		},
+		{
+			displayName: 'Defined Lists',
+			name: 'definedLists',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. EMERGENZE, PUBBLICAUTILITA'",
+			description:
+				'Comma-separated lists that exist even before anyone subscribes to them. The list is refused when it is neither here nor named by any subscription.',
+		},
+		{
+			displayName: 'Lists Needing Approval',
+			name: 'approvalLists',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. EMERGENZE',
+			description:
+				"Comma-separated lists whose alerts need a second person's approval. The output's needsApproval says whether the list is one of them; the workflow decides what to do with it.",
 		},
 		{
 			displayName: 'Message Type',
@@ -180,6 +201,24 @@ async function transportFor(
 }
 
 /**
+ * The list parameter resolved as the Command node resolves a citizen's text (core/lists): refused when
+ * no subscription names it and Defined Lists does not either.
+ */
+async function broadcastList(
+	context: IExecuteFunctions,
+	store: SubscriptionStore,
+	itemIndex: number,
+): Promise<{ name: string; needsApproval: boolean }> {
+	const requested = context.getNodeParameter('list', itemIndex);
+	normaliseListName(requested, 'list');
+	const subscribed = (await store.count({})).map((row) => row.list);
+	const defined = listKeys(context.getNodeParameter('definedLists', itemIndex, ''));
+	const name = resolveBroadcastList(requested, { subscribed, defined });
+	const approval = context.getNodeParameter('approvalLists', itemIndex, '');
+	return { name, needsApproval: needsApproval(name, approval) };
+}
+
+/**
  * Sends the message to every active subscriber of the list, paced and resumable. A stopped broadcast
  * throws with its counts as the item's details (under Continue On Fail they are in the item).
  */
@@ -189,7 +228,8 @@ export async function execute(
 	store: SubscriptionStore,
 ): Promise<IDataObject> {
 	const id = this.getNodeParameter('broadcastId', itemIndex) as string;
-	const list = normaliseListName(this.getNodeParameter('list', itemIndex), 'list');
+	normaliseBroadcastId(id); // the id's error first, before the list is looked up
+	const list = await broadcastList(this, store, itemIndex);
 	const rate = validRate(this.getNodeParameter('rate', itemIndex, 80));
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		concurrency?: number;
@@ -197,8 +237,13 @@ export async function execute(
 	};
 	const message = readMessage(this, itemIndex);
 	if (this.getNodeParameter('dryRun', itemIndex, false) as boolean) {
-		const preview = await previewBroadcast(store.broadcasts, id, list);
-		return { ...preview, dryRun: true, message: message.description } as unknown as IDataObject;
+		const preview = await previewBroadcast(store.broadcasts, id, list.name);
+		return {
+			...preview,
+			needsApproval: list.needsApproval,
+			dryRun: true,
+			message: message.description,
+		} as unknown as IDataObject;
 	}
 	const concurrency = options.concurrency ? options.concurrency : defaultConcurrency(rate);
 	const logger = this.logger;
@@ -206,7 +251,7 @@ export async function execute(
 	const summary = await runBroadcast({
 		ledger: store.broadcasts,
 		id,
-		list,
+		list: list.name,
 		message,
 		rate,
 		concurrency,
@@ -218,7 +263,11 @@ export async function execute(
 				`WhatsUrp Broadcast ${p.broadcastId}: ${p.percent}% (${p.done}/${p.expected}), sent ${p.sent}, failed ${p.failed}, rate ${Math.round(p.rate)}/s`,
 			),
 	}).finally(() => transport.close());
-	const json = { ...summary, message: message.description } as unknown as IDataObject;
+	const json = {
+		...summary,
+		needsApproval: list.needsApproval,
+		message: message.description,
+	} as unknown as IDataObject;
 	if (summary.aborted) {
 		throw withDetails(
 			new NodeOperationError(

@@ -7,6 +7,7 @@
  * decorate and are ignored; spelling is folded (see normalise.ts).
  */
 import { DEFAULT_COMMAND_CONFIG } from './defaults';
+import { listKey } from '../lists';
 import { compactKey, tokenise, type Token } from './normalise';
 import type { CommandAction, CommandConfig, ListDefinition, ParsedCommand } from './types';
 
@@ -178,7 +179,8 @@ function compileLists(
 		const list = entry as Partial<ListDefinition>;
 		const field = `lists[${index}]`;
 		claim(list.name, `${field}.name`, `The name of list ${index + 1}`, index);
-		listNames.push((list.name as string).trim());
+		// The canonical name (core/lists): what the Subscribers node stores and Broadcast resolves.
+		listNames.push(listKey(list.name));
 		arrayOf(list.aliases ?? [], `${field}.aliases`, `The aliases of list ${index + 1}`).forEach(
 			(alias, aliasIndex) =>
 				claim(

@@ -1,5 +1,6 @@
 /** Citizen keys and input validation of the subscription store. */
 import { createHmac } from 'node:crypto';
+import { listKeys } from '../lists';
 import { StoreInputError } from './errors';
 import type { ChangeContext, CitizenIdentity, SubscriptionState } from './types';
 
@@ -97,19 +98,20 @@ export function citizenKey(citizen: CitizenIdentity): string {
 /** Masking a WhatsApp id lives in core/shared (the WhatsApp channel and the texts use it too). */
 export { maskWaId } from '../shared/text';
 
-/** One list name: trimmed, 1–64 code points, no control characters. Case is kept as given. */
 /**
  * List names as staff or an expression give them in one text: comma-separated, with or without `#`,
- * any case (`#emergenze, PUBBLICAUTILITA`) → canonical upper-case names, without repeats.
+ * any case, accents or apostrophes (`#emergenze, PUBBLICAUTILITA'`) → canonical names (core/lists),
+ * without repeats.
  */
 export function listNamesFromText(text: string): string[] {
-	const names = text
-		.split(',')
-		.map((list) => list.trim().replace(/^#+/, '').trim().toUpperCase())
-		.filter((list) => list !== '');
-	return [...new Set(names)];
+	return listKeys(text);
 }
 
+/**
+ * One list name as the store keys it: trimmed, 1–64 code points, no control characters, otherwise
+ * kept as given. The nodes hand the store canonical names (core/lists: the Command node's lists, the
+ * Subscribers node's Lists field, the Broadcast node's list).
+ */
 export function normaliseListName(list: unknown, field = 'lists'): string {
 	if (typeof list !== 'string') throw new StoreInputError(field, 'list names must be strings');
 	const trimmed = list.trim();
