@@ -2,27 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { listServiceRequests } from '../../core/open311/client';
 import type { PortalConnection } from '../transport';
+import { returnAllProperties } from '../../shared/forOperations';
 import { forOperations, itemsOf } from './common';
 
 export const description: INodeProperties[] = forOperations(
 	['listRequests'],
 	[
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 1000 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
+		...returnAllProperties(1000),
 		{
 			displayName: 'Filters',
 			name: 'filters',

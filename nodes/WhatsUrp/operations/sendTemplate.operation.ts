@@ -12,28 +12,13 @@ import {
 	sentItem,
 	templateParameterProperties,
 } from './common';
+import { templateIdentityProperties } from '../../shared/templateParameters';
 
 export const description: INodeProperties[] = forOperations(
 	['sendTemplate'],
 	[
 		recipientProperty,
-		{
-			displayName: 'Template Name',
-			name: 'templateName',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. avviso_emergenza',
-			description: 'An approved template of the URP (WhatsApp Manager → Message Templates)',
-		},
-		{
-			displayName: 'Language',
-			name: 'templateLanguage',
-			type: 'string',
-			default: 'it',
-			required: true,
-			description: 'Language code of the approved translation, e.g. it or it_IT',
-		},
+		...templateIdentityProperties,
 		...templateParameterProperties('template'),
 		{
 			displayName: 'Header Parameters',

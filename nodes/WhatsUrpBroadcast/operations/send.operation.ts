@@ -21,7 +21,11 @@ import { normaliseListName, type SubscriptionStore } from '../../core/store';
 import { messagesUrl } from '../../core/whatsapp/api';
 import { buildTemplateMessage, buildTextMessage } from '../../core/whatsapp/messages';
 import { withDetails } from '../../shared/errors';
-import { readBodyParameters, templateParameterProperties } from '../../shared/templateParameters';
+import {
+	readBodyParameters,
+	templateIdentityProperties,
+	templateParameterProperties,
+} from '../../shared/templateParameters';
 import { CLOUD_API, forOperations } from './common';
 
 /** Send to List: the list, the message, the pace. */
@@ -76,29 +80,12 @@ export const description: INodeProperties[] = forOperations(
 			],
 			default: 'template',
 		},
-		{
-			displayName: 'Template Name',
-			name: 'templateName',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. avviso_emergenza',
-			description: 'An approved template of the URP (WhatsApp Manager → Message Templates)',
-			displayOptions: { show: { messageType: ['template'] } },
-		},
-		{
-			displayName: 'Language',
-			name: 'templateLanguage',
-			type: 'string',
-			default: 'it',
-			required: true,
-			description: 'Language code of the approved translation, e.g. it or it_IT',
-			displayOptions: { show: { messageType: ['template'] } },
-		},
-		...templateParameterProperties('template').map((property) => ({
-			...property,
-			displayOptions: { show: { messageType: ['template'] } },
-		})),
+		...[...templateIdentityProperties, ...templateParameterProperties('template')].map(
+			(property) => ({
+				...property,
+				displayOptions: { show: { messageType: ['template'] } },
+			}),
+		),
 		{
 			displayName: 'Text',
 			name: 'text',

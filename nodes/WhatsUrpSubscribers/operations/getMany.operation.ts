@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { SubscriptionStore } from '../../core/store';
+import { returnAllProperties } from '../../shared/forOperations';
 import { filters, forOperations } from './common';
 
 const PAGE_SIZE = 500;
@@ -8,24 +9,7 @@ const PAGE_SIZE = 500;
 /** Subscribers of a list, page by page or all. */
 export const description: INodeProperties[] = forOperations(
 	['getMany'],
-	[
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	],
+	[...returnAllProperties()],
 );
 
 export async function execute(
