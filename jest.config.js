@@ -21,7 +21,6 @@ function e2eProject(displayName, topology, folder, ignore = []) {
 
 /** @type {import('jest').Config} */
 module.exports = {
-	testSequencer: '<rootDir>/test/helpers/sequencer.js',
 	projects: [
 		{
 			displayName: 'unit',
