@@ -80,7 +80,7 @@ export interface StartN8nOptions {
 	stateDir: string;
 	/**
 	 * A packed package (`npm pack`) to install as IT does (see installCommunityTarball) instead of copying
-	 * the built package in packageDir; single instance only.
+	 * the built package in packageDir (in queue mode every process gets a copy of that install).
 	 */
 	tarball?: string;
 	/** Default 5678 (n8n's task broker gets a free port of its own). */

@@ -36,7 +36,10 @@ export interface ChromiumBinary {
 	source: 'WHATSURP_CHROMIUM' | 'debian' | 'npm';
 	/** Environment the binary needs (the packaged one's font configuration). */
 	env: Record<string, string>;
-	/** False for the packaged one: it has no colour emoji font, so the README's screenshots are not taken with it. */
+	/**
+	 * Whether a colour emoji font is there (the packaged Chromium brings none; it uses the machine's, if
+	 * any): without one the README's screenshots are not taken.
+	 */
 	hasEmojiFont: boolean;
 }
 
