@@ -136,6 +136,11 @@ export interface WaitingFigures {
 	reportsNotRegistered: WaitingCase[];
 	/** Cases received and not routed anywhere. */
 	notRouted: WaitingCase[];
+	/**
+	 * How many cases each list holds in all: the lists above stop at `computeFigures`' `waitingLimit`
+	 * (oldest first), these counts do not.
+	 */
+	counts: { openQuestions: number; reportsNotRegistered: number; notRouted: number };
 }
 
 /** The figures of a period, as `computeFigures` returns them. */

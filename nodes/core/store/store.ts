@@ -11,6 +11,7 @@
 import { BroadcastLedger } from './broadcastLedger';
 import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
+import { FiguresReader } from './figures';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -151,6 +152,8 @@ export interface SubscriptionStore {
 	readonly broadcasts: BroadcastLedger;
 	/** Reports being assembled, the once-per-closure reply and the cases, on the same database. */
 	readonly conversations: ConversationLedger;
+	/** The figures' aggregates (audit trail, alerts, cases) on the same database, read only. */
+	readonly figures: FiguresReader;
 	/**
 	 * Delivery statuses from the trigger, in one transaction: the broadcast ledger and the cases' replies
 	 * move forward only, whatever order they arrive in; every status is counted in the daily tally.
@@ -696,6 +699,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly backend: 'sqlite' | 'postgres';
 	readonly broadcasts: BroadcastLedger;
 	readonly conversations: ConversationLedger;
+	readonly figures: FiguresReader;
 
 	constructor(
 		private readonly engine: Engine,
@@ -704,6 +708,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		this.backend = engine.backend;
 		this.broadcasts = new BroadcastLedger(engine);
 		this.conversations = new ConversationLedger(engine);
+		this.figures = new FiguresReader(engine);
 	}
 
 	async recordDeliveryStatuses(

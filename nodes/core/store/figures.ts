@@ -1,0 +1,521 @@
+/**
+ * The figures' queries on the store's tables (read only, one snapshot): aggregates cut into spans whose
+ * boundaries the caller gives as instants (core/figures cuts them in the office's time zone). Every query
+ * groups in the database and returns counts per span, never a citizen's key, number, name or text; the
+ * only per-row answer is the answered questions' two instants (for the median and the office's opening
+ * days, computed by the caller) and the waiting cases' numbers and times.
+ *
+ * Spans: `boundaries` b0 < b1 < … < bn (ISO instants); span i is [b(i), b(i+1)). An instant before b0 is
+ * in span -1, one at or after bn in span n (kept for the subscribers' roll-back from today's count).
+ *
+ * Subscribers' history comes from the audit trail (`subscription` holds only the current state, erase
+ * deletes rows): each request/consent/unsubscribe/import event lists its `changed` entries
+ * (`{ list, from, to }`); an erase event lists the lists the citizen held (`lists`), and whether each was
+ * active is the last change of that list under the (anonymised) subject before the erase.
+ */
+import type { Dialect, Engine, SqlValue, TxBody } from './engine';
+import { sql } from './engine';
+import { StoreInputError } from './errors';
+
+/** Per list and span: subscriptions that became active, ended by a command, ended by erase. */
+export interface SubscriberMoves {
+	list: string;
+	span: number;
+	joined: number;
+	leftByCommand: number;
+	leftByErase: number;
+}
+
+export interface ListCount {
+	list: string;
+	count: number;
+}
+
+export interface SpanListCount extends ListCount {
+	span: number;
+}
+
+/** One alert's counts (its list, its span by creation; never its recipients). */
+export interface BroadcastTally {
+	span: number;
+	list: string;
+	recipients: number;
+	accepted: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	failedByCode: Record<string, number>;
+	unsubscribed: number;
+	/** finished − created, seconds; null while running. */
+	durationSeconds: number | null;
+}
+
+/** Cases opened per span, by what they are and became. */
+export interface CaseTally {
+	span: number;
+	kind: 'question' | 'report';
+	outOfHours: boolean;
+	routedTo: string | null;
+	/** Reports: the portal's service; null for questions. */
+	service: string | null;
+	answered: boolean;
+	answeredAsTemplate: boolean;
+	unanswered: boolean;
+	count: number;
+}
+
+/** An answered question: when it arrived and when it was answered (epoch ms). */
+export interface AnsweredQuestion {
+	span: number;
+	openedMs: number;
+	answeredMs: number;
+}
+
+export interface WaitingRow {
+	id: number;
+	kind: 'question' | 'report';
+	state: 'received' | 'routed';
+	routedTo: 'operators' | 'urp_mailbox' | 'segnala' | null;
+	openedAt: string;
+	outOfHours: boolean;
+}
+
+export interface FiguresQuery {
+	/** Span boundaries, ISO instants, strictly increasing, at least two. */
+	boundaries: string[];
+	/** How long a pending request waits for the policy (the expiry is requested + ttl). */
+	pendingTtlMs: number;
+	/** The instant the figures are for: later expiries have not happened yet. */
+	now: string;
+	/** At most this many cases per waiting list (oldest first). */
+	waitingLimit: number;
+}
+
+export interface FiguresData {
+	/** Active subscriptions per list today (the roll-back's starting point). */
+	activeNow: ListCount[];
+	moves: SubscriberMoves[];
+	pendingExpired: SpanListCount[];
+	/** Subscription commands (audit events request/consent/unsubscribe) per span. */
+	commands: Array<{ span: number; count: number }>;
+	broadcasts: BroadcastTally[];
+	cases: CaseTally[];
+	answered: AnsweredQuestion[];
+	waiting: {
+		openQuestions: WaitingRow[];
+		reportsNotRegistered: WaitingRow[];
+		notRouted: WaitingRow[];
+		counts: { openQuestions: number; reportsNotRegistered: number; notRouted: number };
+	};
+	/** Every list known: subscriptions, the history read, alerts created before the last boundary. */
+	lists: string[];
+}
+
+/** Collects parameters: `p(value)` returns its placeholder. */
+class Params {
+	readonly values: SqlValue[] = [];
+	p(value: SqlValue): string {
+		this.values.push(value);
+		return `$${this.values.length}`;
+	}
+}
+
+/** `CASE WHEN expr < b0 THEN -1 WHEN expr < b1 THEN 0 … ELSE n END` (the span of an instant). */
+function spanOf(expr: string, boundaries: string[], params: Params): string {
+	const whens = boundaries.map((b, i) => `WHEN ${expr} < ${params.p(b)} THEN ${i - 1}`).join(' ');
+	return `(CASE ${whens} ELSE ${boundaries.length - 1} END)`;
+}
+
+/** SQL fragments that differ between the backends. */
+function fragments(d: Dialect) {
+	const pg = d.backend === 'postgres';
+	return {
+		/** The array `path` (a top-level key) of the event's detail, one row per element as `c.value`. */
+		each: (path: string, event = 'e', element = 'c') =>
+			pg
+				? `CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(${event}.detail->'${path}') = 'array' THEN ${event}.detail->'${path}' ELSE '[]'::jsonb END) AS ${element}(value)`
+				: `CROSS JOIN json_each(${event}.detail, '$.${path}') AS ${element}`,
+		/** A text field of an element. */
+		field: (name: string, element = 'c') => `(${element}.value->>'${name}')`,
+		/** An element that is itself text (a list name). */
+		text: pg ? `(c.value #>> '{}')` : 'c.value',
+		/** The instant the event took effect: an import's consent time, else the event's. */
+		effective: pg
+			? `COALESCE(CASE WHEN e.action = 'import' THEN (e.detail->>'consentAt')::timestamptz END, e.at)`
+			: `COALESCE(CASE WHEN e.action = 'import' THEN e.detail->>'consentAt' END, e.at)`,
+		/** Epoch milliseconds of an instant column. */
+		epochMs: (column: string) =>
+			pg
+				? `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`
+				: `((julianday(${column}) - 2440587.5) * 86400000.0)`,
+		/** Seconds between two instant columns. */
+		seconds: (from: string, to: string) =>
+			pg
+				? `EXTRACT(EPOCH FROM (${to} - ${from}))::float8`
+				: `((julianday(${to}) - julianday(${from})) * 86400.0)`,
+	};
+}
+
+function checkQuery(q: FiguresQuery): void {
+	if (!Array.isArray(q.boundaries) || q.boundaries.length < 2) {
+		throw new StoreInputError('boundaries', 'needs at least two instants');
+	}
+	for (let i = 0; i < q.boundaries.length; i++) {
+		const b = q.boundaries[i];
+		if (typeof b !== 'string' || Number.isNaN(Date.parse(b)) || new Date(b).toISOString() !== b) {
+			throw new StoreInputError('boundaries', 'must be ISO 8601 UTC instants (toISOString)');
+		}
+		if (i > 0 && b <= q.boundaries[i - 1]) {
+			throw new StoreInputError('boundaries', 'must be strictly increasing');
+		}
+	}
+	if (!Number.isFinite(q.pendingTtlMs) || q.pendingTtlMs <= 0) {
+		throw new StoreInputError('pendingTtlMs', 'must be a positive number of milliseconds');
+	}
+	if (!Number.isInteger(q.waitingLimit) || q.waitingLimit < 0 || q.waitingLimit > 100_000) {
+		throw new StoreInputError('waitingLimit', 'must be a whole number from 0 to 100000');
+	}
+	if (typeof q.now !== 'string' || Number.isNaN(Date.parse(q.now))) {
+		throw new StoreInputError('now', 'must be an ISO 8601 instant');
+	}
+}
+
+const n = (value: unknown): number => Number(value ?? 0);
+const flag = (value: unknown): boolean => value === true || Number(value) === 1;
+const textOrNull = (value: unknown): string | null =>
+	value === null || value === undefined ? null : String(value);
+
+function* subscriberMoves(d: Dialect, q: FiguresQuery): TxBody<SubscriberMoves[]> {
+	const f = fragments(d);
+	const from = q.boundaries[0];
+	const out = new Map<string, SubscriberMoves>();
+	const entry = (list: string, span: number) => {
+		const key = `${span}\u0000${list}`;
+		let found = out.get(key);
+		if (found === undefined) {
+			found = { list, span, joined: 0, leftByCommand: 0, leftByErase: 0 };
+			out.set(key, found);
+		}
+		return found;
+	};
+	// Changes by commands and imports, from the first boundary on (by the event's time: an import's
+	// consent time is never later than the import).
+	const params = new Params();
+	const fromParam = params.p(from);
+	const span = spanOf(f.effective, q.boundaries, params);
+	const changes = yield* sql(
+		`SELECT list, span,
+			SUM(CASE WHEN t = 'active' AND (f IS NULL OR f <> 'active') THEN 1 ELSE 0 END) AS joined,
+			SUM(CASE WHEN f = 'active' AND (t IS NULL OR t <> 'active') THEN 1 ELSE 0 END) AS left_cmd
+		FROM (
+			SELECT ${f.field('list')} AS list, ${f.field('from')} AS f, ${f.field('to')} AS t, ${span} AS span
+			FROM audit_event e ${f.each('changed')}
+			WHERE e.at >= ${fromParam} AND e.action IN ('request', 'consent', 'unsubscribe', 'import')
+		) AS moves
+		WHERE list IS NOT NULL
+		GROUP BY list, span`,
+		...params.values,
+	);
+	for (const row of changes.rows) {
+		const m = entry(String(row.list), n(row.span));
+		m.joined += n(row.joined);
+		m.leftByCommand += n(row.left_cmd);
+	}
+	// Erases: each list the citizen held that was active (its last change before the erase went to active).
+	const eraseParams = new Params();
+	const eraseFrom = eraseParams.p(from);
+	const eraseSpan = spanOf('e.at', q.boundaries, eraseParams);
+	const erased = yield* sql(
+		`SELECT list, span, COUNT(*) AS n FROM (
+			SELECT ${f.text} AS list, ${eraseSpan} AS span,
+				(SELECT ${f.field('to', 'pc')} FROM audit_event p ${f.each('changed', 'p', 'pc')}
+					WHERE p.subject = e.subject AND p.id < e.id
+						AND p.action IN ('request', 'consent', 'unsubscribe', 'import')
+						AND ${f.field('list', 'pc')} = ${f.text}
+					ORDER BY p.id DESC LIMIT 1) AS last_to
+			FROM audit_event e ${f.each('lists')}
+			WHERE e.action = 'erase' AND e.at >= ${eraseFrom}
+		) AS erased
+		WHERE last_to = 'active'
+		GROUP BY list, span`,
+		...eraseParams.values,
+	);
+	for (const row of erased.rows) entry(String(row.list), n(row.span)).leftByErase += n(row.n);
+	return [...out.values()];
+}
+
+function* pendingExpired(q: FiguresQuery): TxBody<SpanListCount[]> {
+	// A request still pending expires at requested + ttl: its span is that of requested in boundaries
+	// moved back by the ttl. Requests accepted too late were cancelled by the acceptance (reason
+	// `expired` in its audit event) and are counted at that acceptance.
+	const params = new Params();
+	const shifted = q.boundaries.map((b) => new Date(Date.parse(b) - q.pendingTtlMs).toISOString());
+	const span = spanOf('requested_at', shifted, params);
+	const pending = yield* sql(
+		`SELECT list, ${span} AS span, COUNT(*) AS n FROM subscription
+		WHERE state = 'pending' AND requested_at >= ${params.p(shifted[0])}
+			AND requested_at < ${params.p(shifted[shifted.length - 1])}
+			AND requested_at <= ${params.p(new Date(Date.parse(q.now) - q.pendingTtlMs).toISOString())}
+		GROUP BY list, span`,
+		...params.values,
+	);
+	return pending.rows.map((row) => ({
+		list: String(row.list),
+		span: n(row.span),
+		count: n(row.n),
+	}));
+}
+
+function* lateAcceptances(d: Dialect, q: FiguresQuery): TxBody<SpanListCount[]> {
+	const f = fragments(d);
+	const params = new Params();
+	const span = spanOf('e.at', q.boundaries, params);
+	const { rows } = yield* sql(
+		`SELECT ${f.field('list')} AS list, ${span} AS span, COUNT(*) AS n
+		FROM audit_event e ${f.each('unchanged')}
+		WHERE e.action = 'consent' AND e.at >= ${params.p(q.boundaries[0])}
+			AND e.at < ${params.p(q.boundaries[q.boundaries.length - 1])}
+			AND ${f.field('reason')} = 'expired'
+		GROUP BY 1, 2`,
+		...params.values,
+	);
+	return rows.map((row) => ({ list: String(row.list), span: n(row.span), count: n(row.n) }));
+}
+
+function* commandCounts(q: FiguresQuery): TxBody<Array<{ span: number; count: number }>> {
+	const params = new Params();
+	const span = spanOf('at', q.boundaries, params);
+	const { rows } = yield* sql(
+		`SELECT ${span} AS span, COUNT(*) AS n FROM audit_event
+		WHERE at >= ${params.p(q.boundaries[0])} AND at < ${params.p(q.boundaries[q.boundaries.length - 1])}
+			AND action IN ('request', 'consent', 'unsubscribe')
+		GROUP BY 1`,
+		...params.values,
+	);
+	return rows.map((row) => ({ span: n(row.span), count: n(row.n) }));
+}
+
+function* broadcastTallies(d: Dialect, q: FiguresQuery): TxBody<BroadcastTally[]> {
+	const f = fragments(d);
+	const params = new Params();
+	const span = spanOf('created_at', q.boundaries, params);
+	const alerts = yield* sql(
+		`SELECT id, list, ${span} AS span,
+			CASE WHEN state <> 'running' AND finished_at IS NOT NULL
+				THEN ${f.seconds('created_at', 'finished_at')} END AS seconds
+		FROM broadcast
+		WHERE created_at >= ${params.p(q.boundaries[0])} AND created_at < ${params.p(q.boundaries[q.boundaries.length - 1])}
+		ORDER BY created_at, id`,
+		...params.values,
+	);
+	if (alerts.rows.length === 0) return [];
+	const byId = new Map<string, BroadcastTally>();
+	for (const row of alerts.rows) {
+		byId.set(String(row.id), {
+			span: n(row.span),
+			list: String(row.list),
+			recipients: 0,
+			accepted: 0,
+			delivered: 0,
+			read: 0,
+			failed: 0,
+			failedByCode: {},
+			unsubscribed: 0,
+			durationSeconds: row.seconds === null ? null : Math.max(0, Math.round(n(row.seconds))),
+		});
+	}
+	const ids = [...byId.keys()];
+	// Chunks keep the statements within both drivers' parameter limits.
+	for (let start = 0; start < ids.length; start += 500) {
+		const chunk = ids.slice(start, start + 500);
+		const list = chunk.map((_, i) => `$${i + 1}`).join(', ');
+		const counts = yield* sql(
+			`SELECT broadcast_id, state, COUNT(*) AS n FROM broadcast_delivery
+			WHERE broadcast_id IN (${list}) GROUP BY broadcast_id, state`,
+			...chunk,
+		);
+		for (const row of counts.rows) {
+			const t = byId.get(String(row.broadcast_id))!;
+			const count = n(row.n);
+			t.recipients += count;
+			switch (String(row.state)) {
+				case 'sent':
+					t.accepted += count;
+					break;
+				case 'delivered':
+					t.accepted += count;
+					t.delivered += count;
+					break;
+				case 'read':
+					t.accepted += count;
+					t.delivered += count;
+					t.read += count;
+					break;
+				case 'failed':
+					t.failed += count;
+					break;
+				case 'unsubscribed':
+					t.unsubscribed += count;
+					break;
+				default:
+					break;
+			}
+		}
+		const failures = yield* sql(
+			`SELECT broadcast_id, error_code, COUNT(*) AS n,
+				SUM(CASE WHEN wamid IS NOT NULL THEN 1 ELSE 0 END) AS accepted
+			FROM broadcast_delivery WHERE broadcast_id IN (${list}) AND state = 'failed'
+			GROUP BY broadcast_id, error_code`,
+			...chunk,
+		);
+		for (const row of failures.rows) {
+			const t = byId.get(String(row.broadcast_id))!;
+			const code = row.error_code === null ? 'unknown' : String(n(row.error_code));
+			t.failedByCode[code] = (t.failedByCode[code] ?? 0) + n(row.n);
+			// Failed after WhatsApp accepted it (a `failed` status on a sent message).
+			t.accepted += n(row.accepted);
+		}
+	}
+	return [...byId.values()];
+}
+
+function* caseTallies(
+	d: Dialect,
+	q: FiguresQuery,
+): TxBody<{
+	cases: CaseTally[];
+	answered: AnsweredQuestion[];
+}> {
+	const f = fragments(d);
+	const params = new Params();
+	const span = spanOf('opened_at', q.boundaries, params);
+	const from = params.p(q.boundaries[0]);
+	const to = params.p(q.boundaries[q.boundaries.length - 1]);
+	const { rows } = yield* sql(
+		`SELECT ${span} AS span, kind, out_of_hours, routed_to,
+			CASE WHEN kind = 'report' THEN portal_service END AS service,
+			CASE WHEN answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
+			CASE WHEN answered_how = 'template' THEN 1 ELSE 0 END AS template,
+			CASE WHEN closed_reason = 'unanswered' AND answered_at IS NULL THEN 1 ELSE 0 END AS unanswered,
+			COUNT(*) AS n
+		FROM conversation_case
+		WHERE opened_at >= ${from} AND opened_at < ${to}
+		GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+		...params.values,
+	);
+	const cases = rows.map(
+		(row): CaseTally => ({
+			span: n(row.span),
+			kind: String(row.kind) as CaseTally['kind'],
+			outOfHours: flag(row.out_of_hours),
+			routedTo: textOrNull(row.routed_to),
+			service: textOrNull(row.service),
+			answered: flag(row.answered),
+			answeredAsTemplate: flag(row.template),
+			unanswered: flag(row.unanswered),
+			count: n(row.n),
+		}),
+	);
+	const answeredParams = new Params();
+	const answeredSpan = spanOf('opened_at', q.boundaries, answeredParams);
+	const answered = yield* sql(
+		`SELECT ${answeredSpan} AS span, ${f.epochMs('opened_at')} AS opened_ms, ${f.epochMs('answered_at')} AS answered_ms
+		FROM conversation_case
+		WHERE kind = 'question' AND answered_at IS NOT NULL
+			AND opened_at >= ${answeredParams.p(q.boundaries[0])} AND opened_at < ${answeredParams.p(q.boundaries[q.boundaries.length - 1])}`,
+		...answeredParams.values,
+	);
+	return {
+		cases,
+		answered: answered.rows.map((row) => ({
+			span: n(row.span),
+			openedMs: Math.round(n(row.opened_ms)),
+			answeredMs: Math.round(n(row.answered_ms)),
+		})),
+	};
+}
+
+function waitingOf(row: Record<string, unknown>): WaitingRow {
+	return {
+		id: n(row.id),
+		kind: String(row.kind) as WaitingRow['kind'],
+		state: String(row.state) as WaitingRow['state'],
+		routedTo: textOrNull(row.routed_to) as WaitingRow['routedTo'],
+		openedAt: new Date(
+			row.opened_at instanceof Date ? row.opened_at : String(row.opened_at),
+		).toISOString(),
+		outOfHours: flag(row.out_of_hours),
+	};
+}
+
+function* waitingCases(q: FiguresQuery): TxBody<FiguresData['waiting']> {
+	const columns = 'id, kind, state, routed_to, opened_at, out_of_hours';
+	const lists = {
+		openQuestions: `state = 'routed' AND kind = 'question' AND routed_to = 'operators'`,
+		reportsNotRegistered: `state IN ('received', 'routed') AND kind = 'report'
+			AND (routed_to IS NULL OR routed_to <> 'segnala')`,
+		notRouted: `state = 'received'`,
+	} as const;
+	const out = {
+		openQuestions: [] as WaitingRow[],
+		reportsNotRegistered: [] as WaitingRow[],
+		notRouted: [] as WaitingRow[],
+		counts: { openQuestions: 0, reportsNotRegistered: 0, notRouted: 0 },
+	};
+	for (const name of Object.keys(lists) as Array<keyof typeof lists>) {
+		const where = lists[name];
+		const count = yield* sql(`SELECT COUNT(*) AS n FROM conversation_case WHERE ${where}`);
+		out.counts[name] = n(count.rows[0].n);
+		if (q.waitingLimit > 0 && out.counts[name] > 0) {
+			const { rows } = yield* sql(
+				`SELECT ${columns} FROM conversation_case WHERE ${where} ORDER BY opened_at, id LIMIT $1`,
+				q.waitingLimit,
+			);
+			out[name] = rows.map(waitingOf);
+		}
+	}
+	return out;
+}
+
+/** The figures' reads on the store's database. */
+export class FiguresReader {
+	constructor(private readonly engine: Engine) {}
+
+	/** Every aggregate of the spans, from one consistent snapshot. */
+	async read(query: FiguresQuery): Promise<FiguresData> {
+		checkQuery(query);
+		const d = this.engine.dialect;
+		const last = query.boundaries[query.boundaries.length - 1];
+		return await this.engine.read(function* (): TxBody<FiguresData> {
+			const active = yield* sql(
+				`SELECT list, COUNT(*) AS n FROM subscription WHERE state = 'active' GROUP BY list`,
+			);
+			const activeNow = active.rows.map((row) => ({ list: String(row.list), count: n(row.n) }));
+			const moves = yield* subscriberMoves(d, query);
+			const expired = [...(yield* pendingExpired(query)), ...(yield* lateAcceptances(d, query))];
+			const commands = yield* commandCounts(query);
+			const broadcasts = yield* broadcastTallies(d, query);
+			const { cases, answered } = yield* caseTallies(d, query);
+			const waiting = yield* waitingCases(query);
+			const known = yield* sql(
+				`SELECT DISTINCT list FROM subscription
+				UNION SELECT DISTINCT list FROM broadcast WHERE created_at < $1`,
+				last,
+			);
+			const lists = new Set<string>(known.rows.map((row) => String(row.list)));
+			for (const m of moves) lists.add(m.list);
+			for (const e of expired) lists.add(e.list);
+			return {
+				activeNow,
+				moves,
+				pendingExpired: expired,
+				commands,
+				broadcasts,
+				cases,
+				answered,
+				waiting,
+				lists: [...lists].sort(),
+			};
+		});
+	}
+}
