@@ -15,3 +15,10 @@ export {
 	DEFAULT_FIGURES_TIMEZONE,
 	MAX_FIGURES_ROWS,
 } from './period';
+export {
+	yearlySummary,
+	formatItalianInteger,
+	formatItalianDecimal,
+	formatItalianChange,
+	formatItalianDuration,
+} from './summary';
