@@ -14,7 +14,7 @@
  * active is the last change of that list under the (anonymised) subject before the erase.
  */
 import type { Dialect, Engine, SqlValue, TxBody } from './engine';
-import { sql } from './engine';
+import { isoOrNull, sql } from './engine';
 import { StoreInputError } from './errors';
 
 /** Per list and span: subscriptions that became active, ended by a command, ended by erase. */
@@ -156,6 +156,80 @@ function fragments(d: Dialect) {
 	};
 }
 
+/** What a subscription's change means for the figures (a row of `subscription_move`). */
+export type SubscriptionMove = 'joined' | 'left' | 'erased' | 'expired';
+
+/**
+ * The moves of a command's outcome: a list that became active (joined), stopped being active (left),
+ * or whose request was found expired by a late acceptance (expired). A request (to pending) moves nothing.
+ */
+export function movesOf(
+	changed: ReadonlyArray<{ list: string; from: string | null; to: string | null }>,
+	unchanged: ReadonlyArray<{ list: string; reason: string }>,
+): Array<{ list: string; move: SubscriptionMove }> {
+	const moves: Array<{ list: string; move: SubscriptionMove }> = [];
+	for (const c of changed) {
+		if (c.to === 'active' && c.from !== 'active') moves.push({ list: c.list, move: 'joined' });
+		else if (c.from === 'active' && c.to !== 'active') moves.push({ list: c.list, move: 'left' });
+	}
+	for (const u of unchanged)
+		if (u.reason === 'expired') moves.push({ list: u.list, move: 'expired' });
+	return moves;
+}
+
+/** Appends moves (in the transaction of the change they come from). No citizen is named. */
+export function* recordMoves(
+	moves: ReadonlyArray<{ list: string; move: SubscriptionMove }>,
+	at: string,
+): TxBody<void> {
+	for (const m of moves) {
+		yield* sql(
+			'INSERT INTO subscription_move (at, list, move) VALUES ($1, $2, $3)',
+			at,
+			m.list,
+			m.move,
+		);
+	}
+}
+
+/**
+ * Fills `subscription_move` from the audit trail written before it existed (migration 5): the `changed`
+ * entries of commands and imports (an import at its consent time), the requests a late acceptance found
+ * expired, and each list an erased citizen held active (its last change under the anonymised subject
+ * before the erase went to active).
+ */
+export function backfillMoves(d: Dialect): string[] {
+	const f = fragments(d);
+	return [
+		`INSERT INTO subscription_move (at, list, move)
+		SELECT at, list, CASE WHEN t = 'active' THEN 'joined' ELSE 'left' END FROM (
+			SELECT ${f.effective} AS at, e.id, ${f.field('list')} AS list, ${f.field('from')} AS fr, ${f.field('to')} AS t
+			FROM audit_event e ${f.each('changed')}
+			WHERE e.action IN ('consent', 'unsubscribe', 'import')
+		) AS c
+		WHERE list IS NOT NULL
+			AND ((t = 'active' AND (fr IS NULL OR fr <> 'active')) OR (fr = 'active' AND (t IS NULL OR t <> 'active')))
+		ORDER BY id`,
+		`INSERT INTO subscription_move (at, list, move)
+		SELECT e.at, ${f.field('list')}, 'expired' FROM audit_event e ${f.each('unchanged')}
+		WHERE e.action = 'consent' AND ${f.field('reason')} = 'expired' AND ${f.field('list')} IS NOT NULL
+		ORDER BY e.id`,
+		`INSERT INTO subscription_move (at, list, move)
+		SELECT at, list, 'erased' FROM (
+			SELECT e.at, e.id, ${f.text} AS list,
+				(SELECT ${f.field('to', 'pc')} FROM audit_event p ${f.each('changed', 'p', 'pc')}
+					WHERE p.subject = e.subject AND p.id < e.id
+						AND p.action IN ('request', 'consent', 'unsubscribe', 'import')
+						AND ${f.field('list', 'pc')} = ${f.text}
+					ORDER BY p.id DESC LIMIT 1) AS last_to
+			FROM audit_event e ${f.each('lists')}
+			WHERE e.action = 'erase'
+		) AS erased
+		WHERE last_to = 'active' AND list IS NOT NULL
+		ORDER BY id`,
+	];
+}
+
 function checkQuery(q: FiguresQuery): void {
 	if (!Array.isArray(q.boundaries) || q.boundaries.length < 2) {
 		throw new StoreInputError('boundaries', 'needs at least two instants');
@@ -185,66 +259,45 @@ const flag = (value: unknown): boolean => value === true || Number(value) === 1;
 const textOrNull = (value: unknown): string | null =>
 	value === null || value === undefined ? null : String(value);
 
-function* subscriberMoves(d: Dialect, q: FiguresQuery): TxBody<SubscriberMoves[]> {
-	const f = fragments(d);
-	const from = q.boundaries[0];
-	const out = new Map<string, SubscriberMoves>();
-	const entry = (list: string, span: number) => {
-		const key = `${span}\u0000${list}`;
-		let found = out.get(key);
-		if (found === undefined) {
-			found = { list, span, joined: 0, leftByCommand: 0, leftByErase: 0 };
-			out.set(key, found);
-		}
-		return found;
-	};
-	// Changes by commands and imports, from the first boundary on (by the event's time: an import's
-	// consent time is never later than the import).
+/** Joined, left and erased per list and span, from the first boundary on (the roll-back needs later ones). */
+export function* subscriberMoves(q: FiguresQuery): TxBody<{
+	moves: SubscriberMoves[];
+	expired: SpanListCount[];
+}> {
 	const params = new Params();
-	const fromParam = params.p(from);
-	const span = spanOf(f.effective, q.boundaries, params);
-	const changes = yield* sql(
-		`SELECT list, span,
-			SUM(CASE WHEN t = 'active' AND (f IS NULL OR f <> 'active') THEN 1 ELSE 0 END) AS joined,
-			SUM(CASE WHEN f = 'active' AND (t IS NULL OR t <> 'active') THEN 1 ELSE 0 END) AS left_cmd
-		FROM (
-			SELECT ${f.field('list')} AS list, ${f.field('from')} AS f, ${f.field('to')} AS t, ${span} AS span
-			FROM audit_event e ${f.each('changed')}
-			WHERE e.at >= ${fromParam} AND e.action IN ('request', 'consent', 'unsubscribe', 'import')
-		) AS moves
-		WHERE list IS NOT NULL
-		GROUP BY list, span`,
+	const span = spanOf('at', q.boundaries, params);
+	const { rows } = yield* sql(
+		`SELECT list, move, ${span} AS span, COUNT(*) AS n FROM subscription_move
+		WHERE at >= ${params.p(q.boundaries[0])}
+		GROUP BY 1, 2, 3`,
 		...params.values,
 	);
-	for (const row of changes.rows) {
-		const m = entry(String(row.list), n(row.span));
-		m.joined += n(row.joined);
-		m.leftByCommand += n(row.left_cmd);
+	const out = new Map<string, SubscriberMoves>();
+	const expired: SpanListCount[] = [];
+	for (const row of rows) {
+		const list = String(row.list);
+		const spanIndex = n(row.span);
+		const count = n(row.n);
+		const move = String(row.move);
+		if (move === 'expired') {
+			// an expiry found at a late acceptance is counted at that acceptance
+			if (spanIndex < q.boundaries.length - 1) expired.push({ list, span: spanIndex, count });
+			continue;
+		}
+		const key = `${spanIndex}\u0000${list}`;
+		let found = out.get(key);
+		if (found === undefined) {
+			found = { list, span: spanIndex, joined: 0, leftByCommand: 0, leftByErase: 0 };
+			out.set(key, found);
+		}
+		if (move === 'joined') found.joined += count;
+		else if (move === 'left') found.leftByCommand += count;
+		else if (move === 'erased') found.leftByErase += count;
 	}
-	// Erases: each list the citizen held that was active (its last change before the erase went to active).
-	const eraseParams = new Params();
-	const eraseFrom = eraseParams.p(from);
-	const eraseSpan = spanOf('e.at', q.boundaries, eraseParams);
-	const erased = yield* sql(
-		`SELECT list, span, COUNT(*) AS n FROM (
-			SELECT ${f.text} AS list, ${eraseSpan} AS span,
-				(SELECT ${f.field('to', 'pc')} FROM audit_event p ${f.each('changed', 'p', 'pc')}
-					WHERE p.subject = e.subject AND p.id < e.id
-						AND p.action IN ('request', 'consent', 'unsubscribe', 'import')
-						AND ${f.field('list', 'pc')} = ${f.text}
-					ORDER BY p.id DESC LIMIT 1) AS last_to
-			FROM audit_event e ${f.each('lists')}
-			WHERE e.action = 'erase' AND e.at >= ${eraseFrom}
-		) AS erased
-		WHERE last_to = 'active'
-		GROUP BY list, span`,
-		...eraseParams.values,
-	);
-	for (const row of erased.rows) entry(String(row.list), n(row.span)).leftByErase += n(row.n);
-	return [...out.values()];
+	return { moves: [...out.values()], expired };
 }
 
-function* pendingExpired(q: FiguresQuery): TxBody<SpanListCount[]> {
+export function* pendingExpired(q: FiguresQuery): TxBody<SpanListCount[]> {
 	// A request still pending expires at requested + ttl: its span is that of requested in boundaries
 	// moved back by the ttl. Requests accepted too late were cancelled by the acceptance (reason
 	// `expired` in its audit event) and are counted at that acceptance.
@@ -266,23 +319,7 @@ function* pendingExpired(q: FiguresQuery): TxBody<SpanListCount[]> {
 	}));
 }
 
-function* lateAcceptances(d: Dialect, q: FiguresQuery): TxBody<SpanListCount[]> {
-	const f = fragments(d);
-	const params = new Params();
-	const span = spanOf('e.at', q.boundaries, params);
-	const { rows } = yield* sql(
-		`SELECT ${f.field('list')} AS list, ${span} AS span, COUNT(*) AS n
-		FROM audit_event e ${f.each('unchanged')}
-		WHERE e.action = 'consent' AND e.at >= ${params.p(q.boundaries[0])}
-			AND e.at < ${params.p(q.boundaries[q.boundaries.length - 1])}
-			AND ${f.field('reason')} = 'expired'
-		GROUP BY 1, 2`,
-		...params.values,
-	);
-	return rows.map((row) => ({ list: String(row.list), span: n(row.span), count: n(row.n) }));
-}
-
-function* commandCounts(q: FiguresQuery): TxBody<Array<{ span: number; count: number }>> {
+export function* commandCounts(q: FiguresQuery): TxBody<Array<{ span: number; count: number }>> {
 	const params = new Params();
 	const span = spanOf('at', q.boundaries, params);
 	const { rows } = yield* sql(
@@ -295,47 +332,109 @@ function* commandCounts(q: FiguresQuery): TxBody<Array<{ span: number; count: nu
 	return rows.map((row) => ({ span: n(row.span), count: n(row.n) }));
 }
 
-function* broadcastTallies(d: Dialect, q: FiguresQuery): TxBody<BroadcastTally[]> {
+/** What a finished alert's counts depend on: they are cached under it and recounted when it changes. */
+function validFor(row: Record<string, unknown>): string {
+	return [
+		String(row.state),
+		String(n(row.runs)),
+		isoOrNull(row.finished_at) ?? '',
+		isoOrNull(row.last_status_at) ?? '',
+	].join('|');
+}
+
+/** An alert's delivery counts (cached as JSON in `broadcast_figures`). */
+export interface AlertCounts {
+	recipients: number;
+	accepted: number;
+	delivered: number;
+	read: number;
+	failed: number;
+	failedByCode: Record<string, number>;
+	unsubscribed: number;
+}
+
+interface PeriodAlert {
+	id: string;
+	span: number;
+	list: string;
+	durationSeconds: number | null;
+	finished: boolean;
+	validFor: string;
+	cached: AlertCounts | null;
+}
+
+const ALERT_COLUMNS = 'b.id, b.list, b.state, b.runs, b.finished_at, b.last_status_at';
+
+/** The period's alerts, with their cached counts when still valid. */
+export function* periodAlerts(d: Dialect, q: FiguresQuery): TxBody<PeriodAlert[]> {
 	const f = fragments(d);
 	const params = new Params();
-	const span = spanOf('created_at', q.boundaries, params);
-	const alerts = yield* sql(
-		`SELECT id, list, ${span} AS span,
-			CASE WHEN state <> 'running' AND finished_at IS NOT NULL
-				THEN ${f.seconds('created_at', 'finished_at')} END AS seconds
-		FROM broadcast
-		WHERE created_at >= ${params.p(q.boundaries[0])} AND created_at < ${params.p(q.boundaries[q.boundaries.length - 1])}
-		ORDER BY created_at, id`,
+	const span = spanOf('b.created_at', q.boundaries, params);
+	const { rows } = yield* sql(
+		`SELECT ${ALERT_COLUMNS}, ${span} AS span,
+			CASE WHEN b.state <> 'running' AND b.finished_at IS NOT NULL
+				THEN ${f.seconds('b.created_at', 'b.finished_at')} END AS seconds,
+			c.valid_for AS cached_for, c.counts AS cached
+		FROM broadcast b LEFT JOIN broadcast_figures c ON c.broadcast_id = b.id
+		WHERE b.created_at >= ${params.p(q.boundaries[0])} AND b.created_at < ${params.p(q.boundaries[q.boundaries.length - 1])}
+		ORDER BY b.created_at, b.id`,
 		...params.values,
 	);
-	if (alerts.rows.length === 0) return [];
-	const byId = new Map<string, BroadcastTally>();
-	for (const row of alerts.rows) {
-		byId.set(String(row.id), {
+	return rows.map((row) => {
+		const key = validFor(row);
+		const finished = String(row.state) !== 'running';
+		const cached =
+			finished && row.cached_for === key && row.cached !== null
+				? ((typeof row.cached === 'string' ? JSON.parse(row.cached) : row.cached) as AlertCounts)
+				: null;
+		return {
+			id: String(row.id),
 			span: n(row.span),
 			list: String(row.list),
-			recipients: 0,
-			accepted: 0,
-			delivered: 0,
-			read: 0,
-			failed: 0,
-			failedByCode: {},
-			unsubscribed: 0,
 			durationSeconds: row.seconds === null ? null : Math.max(0, Math.round(n(row.seconds))),
-		});
-	}
-	const ids = [...byId.keys()];
+			finished,
+			validFor: key,
+			cached,
+		};
+	});
+}
+
+/** Counts alerts' deliveries (and what their counts are valid for, read in the same snapshot). */
+export function* countAlerts(
+	ids: string[],
+): TxBody<Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>> {
+	const out = new Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>();
 	// Chunks keep the statements within both drivers' parameter limits.
 	for (let start = 0; start < ids.length; start += 500) {
 		const chunk = ids.slice(start, start + 500);
 		const list = chunk.map((_, i) => `$${i + 1}`).join(', ');
+		const alerts = yield* sql(
+			`SELECT ${ALERT_COLUMNS} FROM broadcast b WHERE b.id IN (${list})`,
+			...chunk,
+		);
+		for (const row of alerts.rows) {
+			out.set(String(row.id), {
+				validFor: validFor(row),
+				finished: String(row.state) !== 'running',
+				counts: {
+					recipients: 0,
+					accepted: 0,
+					delivered: 0,
+					read: 0,
+					failed: 0,
+					failedByCode: {},
+					unsubscribed: 0,
+				},
+			});
+		}
 		const counts = yield* sql(
 			`SELECT broadcast_id, state, COUNT(*) AS n FROM broadcast_delivery
 			WHERE broadcast_id IN (${list}) GROUP BY broadcast_id, state`,
 			...chunk,
 		);
 		for (const row of counts.rows) {
-			const t = byId.get(String(row.broadcast_id))!;
+			const t = out.get(String(row.broadcast_id))?.counts;
+			if (t === undefined) continue;
 			const count = n(row.n);
 			t.recipients += count;
 			switch (String(row.state)) {
@@ -369,17 +468,38 @@ function* broadcastTallies(d: Dialect, q: FiguresQuery): TxBody<BroadcastTally[]
 			...chunk,
 		);
 		for (const row of failures.rows) {
-			const t = byId.get(String(row.broadcast_id))!;
+			const t = out.get(String(row.broadcast_id))?.counts;
+			if (t === undefined) continue;
 			const code = row.error_code === null ? 'unknown' : String(n(row.error_code));
 			t.failedByCode[code] = (t.failedByCode[code] ?? 0) + n(row.n);
 			// Failed after WhatsApp accepted it (a `failed` status on a sent message).
 			t.accepted += n(row.accepted);
 		}
 	}
-	return [...byId.values()];
+	return out;
 }
 
-function* caseTallies(
+/** Stores finished alerts' counts under what they are valid for. */
+export function* cacheAlertCounts(
+	counted: Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>,
+	now: string,
+): TxBody<void> {
+	for (const [id, entry] of counted) {
+		if (!entry.finished) continue;
+		yield* sql(
+			`INSERT INTO broadcast_figures (broadcast_id, valid_for, counts, computed_at)
+			SELECT id, $2, $3, $4 FROM broadcast WHERE id = $1
+			ON CONFLICT (broadcast_id) DO UPDATE SET valid_for = excluded.valid_for,
+				counts = excluded.counts, computed_at = excluded.computed_at`,
+			id,
+			entry.validFor,
+			JSON.stringify(entry.counts),
+			now,
+		);
+	}
+}
+
+export function* caseTallies(
 	d: Dialect,
 	q: FiguresQuery,
 ): TxBody<{
@@ -448,7 +568,7 @@ function waitingOf(row: Record<string, unknown>): WaitingRow {
 	};
 }
 
-function* waitingCases(q: FiguresQuery): TxBody<FiguresData['waiting']> {
+export function* waitingCases(q: FiguresQuery): TxBody<FiguresData['waiting']> {
 	const columns = 'id, kind, state, routed_to, opened_at, out_of_hours';
 	const lists = {
 		openQuestions: `state = 'routed' AND kind = 'question' AND routed_to = 'operators'`,
@@ -481,20 +601,24 @@ function* waitingCases(q: FiguresQuery): TxBody<FiguresData['waiting']> {
 export class FiguresReader {
 	constructor(private readonly engine: Engine) {}
 
-	/** Every aggregate of the spans, from one consistent snapshot. */
+	/**
+	 * Every aggregate of the spans, from one consistent snapshot; the deliveries of alerts whose counts
+	 * are not cached (running, new statuses since, never counted) are counted in a second read, and a
+	 * finished alert's counts are then cached in `broadcast_figures` (the only write: best effort).
+	 */
 	async read(query: FiguresQuery): Promise<FiguresData> {
 		checkQuery(query);
 		const d = this.engine.dialect;
 		const last = query.boundaries[query.boundaries.length - 1];
-		return await this.engine.read(function* (): TxBody<FiguresData> {
+		const snapshot = await this.engine.read(function* () {
 			const active = yield* sql(
 				`SELECT list, COUNT(*) AS n FROM subscription WHERE state = 'active' GROUP BY list`,
 			);
 			const activeNow = active.rows.map((row) => ({ list: String(row.list), count: n(row.n) }));
-			const moves = yield* subscriberMoves(d, query);
-			const expired = [...(yield* pendingExpired(query)), ...(yield* lateAcceptances(d, query))];
+			const { moves, expired: late } = yield* subscriberMoves(query);
+			const expired = [...(yield* pendingExpired(query)), ...late];
 			const commands = yield* commandCounts(query);
-			const broadcasts = yield* broadcastTallies(d, query);
+			const alerts = yield* periodAlerts(d, query);
 			const { cases, answered } = yield* caseTallies(d, query);
 			const waiting = yield* waitingCases(query);
 			const known = yield* sql(
@@ -510,12 +634,41 @@ export class FiguresReader {
 				moves,
 				pendingExpired: expired,
 				commands,
-				broadcasts,
+				alerts,
 				cases,
 				answered,
 				waiting,
 				lists: [...lists].sort(),
 			};
 		});
+		const stale = snapshot.alerts.filter((a) => a.cached === null).map((a) => a.id);
+		const counted =
+			stale.length === 0
+				? new Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>()
+				: await this.engine.read(() => countAlerts(stale));
+		if ([...counted.values()].some((entry) => entry.finished)) {
+			const now = new Date().toISOString();
+			// A cache: when it cannot be written (a read-only database user), the figures are still right.
+			await this.engine.transaction(() => cacheAlertCounts(counted, now)).catch(() => undefined);
+		}
+		const { alerts, ...rest } = snapshot;
+		return {
+			...rest,
+			broadcasts: alerts.map((alert): BroadcastTally => {
+				const counts = alert.cached ?? counted.get(alert.id)?.counts;
+				return {
+					span: alert.span,
+					list: alert.list,
+					recipients: counts?.recipients ?? 0,
+					accepted: counts?.accepted ?? 0,
+					delivered: counts?.delivered ?? 0,
+					read: counts?.read ?? 0,
+					failed: counts?.failed ?? 0,
+					failedByCode: { ...(counts?.failedByCode ?? {}) },
+					unsubscribed: counts?.unsubscribed ?? 0,
+					durationSeconds: alert.durationSeconds,
+				};
+			}),
+		};
 	}
 }

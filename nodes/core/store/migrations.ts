@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dialect, TxBody } from './engine';
 import { sql } from './engine';
 import { StoreError } from './errors';
+import { backfillMoves } from './figures';
 
 export interface Migration {
 	version: number;
@@ -188,16 +189,40 @@ const conversationsV3: Migration = {
 };
 
 /**
- * Version 5: indexes for the figures (core/figures): the audit trail, the alerts and the cases read by
- * time. (Version 4 is the ingress outbox's; the runner applies whatever is missing, gaps allowed.)
+ * Version 5: the figures (core/figures).
+ * - `subscription_move`: one row per subscription that became active (`joined`), stopped being active
+ *   by a command (`left`) or by an erase (`erased`), and per request a late acceptance found expired
+ *   (`expired`), with its list and time and no citizen — written by the store with the change, filled
+ *   here from the audit trail of what came before; the figures count it instead of reading the audit's
+ *   JSON event by event;
+ * - `broadcast_figures`: a finished alert's delivery counts (JSON) cached under what they depend on
+ *   (`valid_for`: its state, runs, end and last status), so a year's figures do not count 50 × 400,000
+ *   delivery rows each time — an alert is recounted when a status or a re-run changed it, or an erase
+ *   re-keyed its rows;
+ * - indexes to read the audit trail's commands by action and time, the alerts and cases by time.
+ * (Version 4 is the ingress outbox's; the runner applies whatever is missing, gaps allowed.)
  */
 const figuresV5: Migration = {
 	version: 5,
 	name: 'figures',
-	statements: () => [
-		'CREATE INDEX audit_event_at_idx ON audit_event (at)',
+	statements: (d) => [
+		`CREATE TABLE subscription_move (
+			id ${d.serialId},
+			at ${d.timestamp} NOT NULL,
+			list ${d.key} NOT NULL,
+			move TEXT NOT NULL CHECK (move IN ('joined', 'left', 'erased', 'expired'))
+		)`,
+		'CREATE INDEX subscription_move_at_idx ON subscription_move (at, list, move)',
+		...backfillMoves(d),
+		'CREATE INDEX audit_event_action_at_idx ON audit_event (action, at)',
 		'CREATE INDEX broadcast_created_idx ON broadcast (created_at)',
 		'CREATE INDEX conversation_case_opened_idx ON conversation_case (opened_at)',
+		`CREATE TABLE broadcast_figures (
+			broadcast_id ${d.key} PRIMARY KEY REFERENCES broadcast (id) ON DELETE CASCADE,
+			valid_for TEXT NOT NULL,
+			counts ${d.json} NOT NULL,
+			computed_at ${d.timestamp} NOT NULL
+		)`,
 	],
 };
 

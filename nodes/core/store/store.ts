@@ -11,7 +11,7 @@
 import { BroadcastLedger } from './broadcastLedger';
 import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
-import { FiguresReader } from './figures';
+import { FiguresReader, movesOf, recordMoves } from './figures';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -964,6 +964,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymousId,
 				...subjects,
 			);
+			// The figures' cached counts of those broadcasts are recounted (duplicates were removed above).
+			yield* sql(
+				`DELETE FROM broadcast_figures WHERE broadcast_id IN
+				(SELECT broadcast_id FROM broadcast_delivery WHERE recipient_key = $1)`,
+				anonymousId,
+			);
 			// Cases keep their facts (for the figures) under the anonymous id, without the wamids (they
 			// encode the phone number); reports still being assembled and closure memories are deleted.
 			const cases = yield* sql(
@@ -983,7 +989,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 			);
 			let lists: string[] = [];
 			if (row !== null) {
-				lists = (yield* loadSubscriptions(row.key)).map((s) => s.list);
+				const held = yield* loadSubscriptions(row.key);
+				lists = held.map((s) => s.list);
+				yield* recordMoves(
+					held.filter((s) => s.state === 'active').map((s) => ({ list: s.list, move: 'erased' })),
+					x.at,
+				);
 				yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', row.key);
 				yield* sql('DELETE FROM subscriber WHERE key = $1', row.key);
 			}
@@ -1072,6 +1083,9 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				);
 			}
 			if (decided.audit) {
+				// an import takes effect at its consent time (it is ordered by it, too)
+				const effective = action === AUDIT_ACTIONS.import ? String(decided.detail.consentAt) : x.at;
+				yield* recordMoves(movesOf(decided.changed, decided.unchanged), effective);
 				yield* insertAudit({
 					at: x.at,
 					subject: subscriber.key,
