@@ -212,7 +212,7 @@ const figuresV5: Migration = {
 			list ${d.key} NOT NULL,
 			move TEXT NOT NULL CHECK (move IN ('joined', 'left', 'erased', 'expired'))
 		)`,
-		'CREATE INDEX subscription_move_at_idx ON subscription_move (at, list, move)',
+		'CREATE INDEX subscription_move_list_idx ON subscription_move (list, move, at)',
 		...backfillMoves(d),
 		'CREATE INDEX audit_event_action_at_idx ON audit_event (action, at)',
 		'CREATE INDEX broadcast_created_idx ON broadcast (created_at)',
