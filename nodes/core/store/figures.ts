@@ -150,11 +150,15 @@ function fragments(d: Dialect) {
 		effective: pg
 			? `COALESCE(CASE WHEN e.action = 'import' THEN (e.detail->>'consentAt')::timestamptz END, e.at)`
 			: `COALESCE(CASE WHEN e.action = 'import' THEN e.detail->>'consentAt' END, e.at)`,
-		/** Epoch milliseconds of an instant column. */
-		epochMs: (column: string) =>
+		/** Whole seconds since the epoch of an instant column (floored on both). */
+		epochSeconds: (column: string) =>
 			pg
-				? `(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`
-				: `((julianday(${column}) - 2440587.5) * 86400000.0)`,
+				? `FLOOR(EXTRACT(EPOCH FROM ${column}))::bigint`
+				: `CAST(strftime('%s', ${column}) AS INTEGER)`,
+		/** A number as text. */
+		asText: (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`),
+		/** The texts of a group joined by commas. */
+		joined: (expr: string) => (pg ? `string_agg(${expr}, ',')` : `group_concat(${expr}, ',')`),
 		/** Seconds between two instant columns. */
 		seconds: (from: string, to: string) =>
 			pg
@@ -564,19 +568,22 @@ export function* caseTallies(
 				count: n(row.n),
 			});
 		}
+		// The answered questions of the span as one text "arrival:seconds,…" (whole seconds since the epoch
+		// and to the answer): one value to transfer instead of a row per question.
 		const times = yield* sql(
-			`SELECT ${f.epochMs('opened_at')} AS opened_ms, ${f.epochMs('answered_at')} AS answered_ms
+			`SELECT ${f.joined(`${f.asText(f.epochSeconds('opened_at'))} || ':' || ${f.asText(`${f.epochSeconds('answered_at')} - ${f.epochSeconds('opened_at')}`)}`)} AS times
 			FROM conversation_case
 			WHERE opened_at >= $1 AND opened_at < $2 AND kind = 'question' AND answered_at IS NOT NULL`,
 			from,
 			to,
 		);
-		for (const row of times.rows) {
-			answered.push({
-				span,
-				openedMs: Math.round(n(row.opened_ms)),
-				answeredMs: Math.round(n(row.answered_ms)),
-			});
+		const text = times.rows[0]?.times;
+		if (typeof text === 'string' && text !== '') {
+			for (const pair of text.split(',')) {
+				const [opened, seconds] = pair.split(':');
+				const openedMs = Number(opened) * 1000;
+				answered.push({ span, openedMs, answeredMs: openedMs + Number(seconds) * 1000 });
+			}
 		}
 	}
 	return { cases, answered };
@@ -639,7 +646,8 @@ export class FiguresReader {
 		const last = query.boundaries[query.boundaries.length - 1];
 		const snapshot = await this.engine.read(function* () {
 			const active = yield* sql(
-				`SELECT list, COUNT(*) AS n FROM subscription WHERE state = 'active' GROUP BY list`,
+				`SELECT list, SUM(CASE WHEN state = 'active' THEN 1 ELSE 0 END) AS n
+				FROM subscription GROUP BY list`,
 			);
 			const activeNow = active.rows.map((row) => ({ list: String(row.list), count: n(row.n) }));
 			const { moves, expired: late } = yield* subscriberMoves(query);
@@ -648,12 +656,14 @@ export class FiguresReader {
 			const alerts = yield* periodAlerts(d, query);
 			const { cases, answered } = yield* caseTallies(d, query);
 			const waiting = yield* waitingCases(query);
-			const known = yield* sql(
-				`SELECT DISTINCT list FROM subscription
-				UNION SELECT DISTINCT list FROM broadcast WHERE created_at < $1`,
+			const alertLists = yield* sql(
+				'SELECT DISTINCT list FROM broadcast WHERE created_at < $1',
 				last,
 			);
-			const lists = new Set<string>(known.rows.map((row) => String(row.list)));
+			const lists = new Set<string>([
+				...activeNow.map((a) => a.list),
+				...alertLists.rows.map((row) => String(row.list)),
+			]);
 			for (const m of moves) lists.add(m.list);
 			for (const e of expired) lists.add(e.list);
 			return {
