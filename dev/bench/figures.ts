@@ -97,6 +97,8 @@ const WITHOUT_V5 = [
 	'DROP TABLE broadcast_figures',
 	'DROP INDEX audit_event_action_at_idx',
 	'DROP INDEX broadcast_created_idx',
+	'DROP INDEX broadcast_delivery_failed_idx',
+	'DROP INDEX broadcast_delivery_failed_sent_idx',
 	'DROP INDEX conversation_case_opened_idx',
 	'DELETE FROM schema_migrations WHERE version = 5',
 ];

@@ -14,7 +14,8 @@
  * active is the last change of that list under the (anonymised) subject before the erase.
  */
 import type { Dialect, Engine, SqlValue, TxBody } from './engine';
-import { isoOrNull, sql } from './engine';
+import { sql } from './engine';
+import { DELIVERY_STATES } from './broadcastTypes';
 import { StoreInputError } from './errors';
 
 /** Per list and span: subscriptions that became active, ended by a command, ended by erase. */
@@ -364,14 +365,45 @@ export function* commandCounts(q: FiguresQuery): TxBody<Array<{ span: number; co
 	return out;
 }
 
-/** What a finished alert's counts depend on: they are cached under it and recounted when it changes. */
-function validFor(row: Record<string, unknown>): string {
-	return [
-		String(row.state),
-		String(n(row.runs)),
-		isoOrNull(row.finished_at) ?? '',
-		isoOrNull(row.last_status_at) ?? '',
-	].join('|');
+/**
+ * What a finished alert's counts depend on, as SQL of the alert `b` (the same text on both backends):
+ * its state, runs, end and last status (epoch milliseconds). Its counts are cached under it and counted
+ * again when it changes.
+ */
+function validForSql(d: Dialect): string {
+	const pg = d.backend === 'postgres';
+	const ms = (column: string) =>
+		pg
+			? `COALESCE(((EXTRACT(EPOCH FROM ${column}) * 1000)::bigint)::text, '')`
+			: `COALESCE(CAST(CAST(strftime('%s', ${column}) AS INTEGER) * 1000 + CAST(substr(${column}, 21, 3) AS INTEGER) AS TEXT), '')`;
+	const runs = pg ? 'b.runs::text' : 'CAST(b.runs AS TEXT)';
+	return `(b.state || '|' || ${runs} || '|' || ${ms('b.finished_at')} || '|' || ${ms('b.last_status_at')})`;
+}
+
+/**
+ * Counts the deliveries of every finished alert into `broadcast_figures` in one statement (migration 5,
+ * so the first figures after the upgrade do not count them all).
+ */
+export function prefillAlertCounts(d: Dialect): string {
+	const pg = d.backend === 'postgres';
+	const count = (condition: string) =>
+		`(SELECT COUNT(*) FROM broadcast_delivery x WHERE x.broadcast_id = b.id AND ${condition})`;
+	const codes = `(SELECT ${pg ? 'jsonb_object_agg' : 'json_group_object'}(code, n) FROM (
+		SELECT COALESCE(${pg ? 'x.error_code::text' : 'CAST(x.error_code AS TEXT)'}, 'unknown') AS code, COUNT(*) AS n
+		FROM broadcast_delivery x WHERE x.broadcast_id = b.id AND x.state = 'failed' GROUP BY 1) AS f)`;
+	const object = pg ? 'jsonb_build_object' : 'json_object';
+	const failedByCode = pg ? `COALESCE(${codes}, '{}'::jsonb)` : `json(COALESCE(${codes}, '{}'))`;
+	return `INSERT INTO broadcast_figures (broadcast_id, valid_for, counts, computed_at)
+		SELECT b.id, ${validForSql(d)}, ${object}(
+			'recipients', ${count('TRUE')},
+			'accepted', ${count("x.state IN ('sent', 'delivered', 'read')")} + ${count("x.state = 'failed' AND x.wamid IS NOT NULL")},
+			'delivered', ${count("x.state IN ('delivered', 'read')")},
+			'read', ${count("x.state = 'read'")},
+			'failed', ${count("x.state = 'failed'")},
+			'failedByCode', ${failedByCode},
+			'unsubscribed', ${count("x.state = 'unsubscribed'")}
+		), ${pg ? 'now()' : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"}
+		FROM broadcast b WHERE b.state <> 'running'`;
 }
 
 /** An alert's delivery counts (cached as JSON in `broadcast_figures`). */
@@ -395,7 +427,7 @@ interface PeriodAlert {
 	cached: AlertCounts | null;
 }
 
-const ALERT_COLUMNS = 'b.id, b.list, b.state, b.runs, b.finished_at, b.last_status_at';
+const ALERT_COLUMNS = 'b.id, b.list, b.state';
 
 /** The period's alerts, with their cached counts when still valid. */
 export function* periodAlerts(d: Dialect, q: FiguresQuery): TxBody<PeriodAlert[]> {
@@ -403,7 +435,7 @@ export function* periodAlerts(d: Dialect, q: FiguresQuery): TxBody<PeriodAlert[]
 	const params = new Params();
 	const span = spanOf('b.created_at', q.boundaries, params);
 	const { rows } = yield* sql(
-		`SELECT ${ALERT_COLUMNS}, ${span} AS span,
+		`SELECT ${ALERT_COLUMNS}, ${validForSql(d)} AS valid_for, ${span} AS span,
 			CASE WHEN b.state <> 'running' AND b.finished_at IS NOT NULL
 				THEN ${f.seconds('b.created_at', 'b.finished_at')} END AS seconds,
 			c.valid_for AS cached_for, c.counts AS cached
@@ -413,7 +445,7 @@ export function* periodAlerts(d: Dialect, q: FiguresQuery): TxBody<PeriodAlert[]
 		...params.values,
 	);
 	return rows.map((row) => {
-		const key = validFor(row);
+		const key = String(row.valid_for);
 		const finished = String(row.state) !== 'running';
 		const cached =
 			finished && row.cached_for === key && row.cached !== null
@@ -433,6 +465,7 @@ export function* periodAlerts(d: Dialect, q: FiguresQuery): TxBody<PeriodAlert[]
 
 /** Counts alerts' deliveries (and what their counts are valid for, read in the same snapshot). */
 export function* countAlerts(
+	d: Dialect,
 	ids: string[],
 ): TxBody<Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>> {
 	const out = new Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>();
@@ -441,12 +474,12 @@ export function* countAlerts(
 		const chunk = ids.slice(start, start + 500);
 		const list = chunk.map((_, i) => `$${i + 1}`).join(', ');
 		const alerts = yield* sql(
-			`SELECT ${ALERT_COLUMNS} FROM broadcast b WHERE b.id IN (${list})`,
+			`SELECT ${ALERT_COLUMNS}, ${validForSql(d)} AS valid_for FROM broadcast b WHERE b.id IN (${list})`,
 			...chunk,
 		);
 		for (const row of alerts.rows) {
 			out.set(String(row.id), {
-				validFor: validFor(row),
+				validFor: String(row.valid_for),
 				finished: String(row.state) !== 'running',
 				counts: {
 					recipients: 0,
@@ -459,54 +492,42 @@ export function* countAlerts(
 				},
 			});
 		}
-		const counts = yield* sql(
-			`SELECT broadcast_id, state, COUNT(*) AS n FROM broadcast_delivery
-			WHERE broadcast_id IN (${list}) GROUP BY broadcast_id, state`,
-			...chunk,
-		);
-		for (const row of counts.rows) {
-			const t = out.get(String(row.broadcast_id))?.counts;
-			if (t === undefined) continue;
-			const count = n(row.n);
+	}
+	// One COUNT per alert and state on the index (broadcast_id, state), the failures on the partial
+	// indexes of failed deliveries: index ranges counted, no delivery row read.
+	for (const [id, entry] of out) {
+		const t = entry.counts;
+		for (const state of DELIVERY_STATES) {
+			const { rows } = yield* sql(
+				'SELECT COUNT(*) AS n FROM broadcast_delivery WHERE broadcast_id = $1 AND state = $2',
+				id,
+				state,
+			);
+			const count = n(rows[0].n);
 			t.recipients += count;
-			switch (String(row.state)) {
-				case 'sent':
-					t.accepted += count;
-					break;
-				case 'delivered':
-					t.accepted += count;
-					t.delivered += count;
-					break;
-				case 'read':
-					t.accepted += count;
-					t.delivered += count;
-					t.read += count;
-					break;
-				case 'failed':
-					t.failed += count;
-					break;
-				case 'unsubscribed':
-					t.unsubscribed += count;
-					break;
-				default:
-					break;
-			}
+			if (state === 'sent' || state === 'delivered' || state === 'read') t.accepted += count;
+			if (state === 'delivered' || state === 'read') t.delivered += count;
+			if (state === 'read') t.read += count;
+			if (state === 'failed') t.failed += count;
+			if (state === 'unsubscribed') t.unsubscribed += count;
 		}
+		if (t.failed === 0) continue;
 		const failures = yield* sql(
-			`SELECT broadcast_id, error_code, COUNT(*) AS n,
-				SUM(CASE WHEN wamid IS NOT NULL THEN 1 ELSE 0 END) AS accepted
-			FROM broadcast_delivery WHERE broadcast_id IN (${list}) AND state = 'failed'
-			GROUP BY broadcast_id, error_code`,
-			...chunk,
+			`SELECT error_code, COUNT(*) AS n FROM broadcast_delivery
+			WHERE broadcast_id = $1 AND state = 'failed' GROUP BY error_code`,
+			id,
 		);
 		for (const row of failures.rows) {
-			const t = out.get(String(row.broadcast_id))?.counts;
-			if (t === undefined) continue;
 			const code = row.error_code === null ? 'unknown' : String(n(row.error_code));
 			t.failedByCode[code] = (t.failedByCode[code] ?? 0) + n(row.n);
-			// Failed after WhatsApp accepted it (a `failed` status on a sent message).
-			t.accepted += n(row.accepted);
 		}
+		// failed after WhatsApp accepted it (a `failed` status on a sent message: its wamid stays)
+		const late = yield* sql(
+			`SELECT COUNT(*) AS n FROM broadcast_delivery
+			WHERE broadcast_id = $1 AND state = 'failed' AND wamid IS NOT NULL`,
+			id,
+		);
+		t.accepted += n(late.rows[0].n);
 	}
 	return out;
 }
@@ -682,7 +703,7 @@ export class FiguresReader {
 		const counted =
 			stale.length === 0
 				? new Map<string, { counts: AlertCounts; validFor: string; finished: boolean }>()
-				: await this.engine.read(() => countAlerts(stale));
+				: await this.engine.read(() => countAlerts(d, stale));
 		if ([...counted.values()].some((entry) => entry.finished)) {
 			const now = new Date().toISOString();
 			// A cache: when it cannot be written (a read-only database user), the figures are still right.

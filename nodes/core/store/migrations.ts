@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dialect, TxBody } from './engine';
 import { sql } from './engine';
 import { StoreError } from './errors';
-import { backfillMoves } from './figures';
+import { backfillMoves, prefillAlertCounts } from './figures';
 
 export interface Migration {
 	version: number;
@@ -198,8 +198,9 @@ const conversationsV3: Migration = {
  * - `broadcast_figures`: a finished alert's delivery counts (JSON) cached under what they depend on
  *   (`valid_for`: its state, runs, end and last status), so a year's figures do not count 50 × 400,000
  *   delivery rows each time — an alert is recounted when a status or a re-run changed it, or an erase
- *   re-keyed its rows;
- * - indexes to read the audit trail's commands by action and time, the alerts and cases by time.
+ *   re-keyed its rows; the finished alerts already there are counted here, once;
+ * - indexes to read the audit trail's commands by action and time, the alerts and cases by time, and an
+ *   alert's failed deliveries by code (partial: failed rows only) without reading the rows.
  * (Version 4 is the ingress outbox's; the runner applies whatever is missing, gaps allowed.)
  */
 const figuresV5: Migration = {
@@ -215,6 +216,10 @@ const figuresV5: Migration = {
 		'CREATE INDEX subscription_move_list_idx ON subscription_move (list, move, at)',
 		...backfillMoves(d),
 		'CREATE INDEX audit_event_action_at_idx ON audit_event (action, at)',
+		`CREATE INDEX broadcast_delivery_failed_idx ON broadcast_delivery (broadcast_id, error_code)
+			WHERE state = 'failed'`,
+		`CREATE INDEX broadcast_delivery_failed_sent_idx ON broadcast_delivery (broadcast_id)
+			WHERE state = 'failed' AND wamid IS NOT NULL`,
 		'CREATE INDEX broadcast_created_idx ON broadcast (created_at)',
 		'CREATE INDEX conversation_case_opened_idx ON conversation_case (opened_at)',
 		`CREATE TABLE broadcast_figures (
@@ -223,6 +228,7 @@ const figuresV5: Migration = {
 			counts ${d.json} NOT NULL,
 			computed_at ${d.timestamp} NOT NULL
 		)`,
+		prefillAlertCounts(d),
 	],
 };
 

@@ -629,7 +629,7 @@ describe('computeFigures: bad input is refused before any query', () => {
 });
 
 describe.each(BACKENDS)('migration 5 on an older store (%s)', (backend) => {
-	test('the moves are rebuilt from the audit trail: the same figures as when recorded live', async () => {
+	test('the moves are rebuilt from the audit trail and the alerts counted: the same figures as when recorded live', async () => {
 		const db = await createTestDb(backend);
 		try {
 			const store = await db.open();
@@ -641,11 +641,24 @@ describe.each(BACKENDS)('migration 5 on an older store (%s)', (backend) => {
 			await db.query('DROP TABLE broadcast_figures');
 			await db.query('DROP INDEX audit_event_action_at_idx');
 			await db.query('DROP INDEX broadcast_created_idx');
+			await db.query('DROP INDEX broadcast_delivery_failed_idx');
+			await db.query('DROP INDEX broadcast_delivery_failed_sent_idx');
 			await db.query('DROP INDEX conversation_case_opened_idx');
 			await db.query('DELETE FROM schema_migrations WHERE version = 5');
 			const upgraded = await db.open();
+			// the finished alerts' counts were cached by the migration, under what the figures check
+			const prefilled = await db.query(
+				'SELECT broadcast_id, valid_for, computed_at FROM broadcast_figures ORDER BY 1',
+			);
+			expect(prefilled.map((r) => r.broadcast_id)).toEqual(['allerta-1', 'viabilita-capodanno']);
 			const rebuilt = await computeFigures(upgraded, { period: yearPeriod(2026), now: NOW });
 			expect(rebuilt).toEqual(live);
+			// used as they were, not counted again
+			expect(
+				await db.query(
+					'SELECT broadcast_id, valid_for, computed_at FROM broadcast_figures ORDER BY 1',
+				),
+			).toEqual(prefilled);
 			expect(list(rebuilt.totals.subscribers, EM).leftByErase).toBe(1);
 		} finally {
 			await db.cleanup();

@@ -42,6 +42,8 @@ async function downgradeToV2(db: TestDb): Promise<void> {
 	await db.query('DROP TABLE subscription_move');
 	await db.query('DROP INDEX IF EXISTS audit_event_action_at_idx');
 	await db.query('DROP INDEX IF EXISTS broadcast_created_idx');
+	await db.query('DROP INDEX IF EXISTS broadcast_delivery_failed_idx');
+	await db.query('DROP INDEX IF EXISTS broadcast_delivery_failed_sent_idx');
 	await db.query('DELETE FROM schema_migrations WHERE version = 5');
 }
 
