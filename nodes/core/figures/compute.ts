@@ -182,7 +182,7 @@ function subscriberFigures(
 		});
 	}
 	for (const m of data.moves) {
-		net.get(m.list)![m.span + 1] += m.joined - m.leftByCommand - m.leftByErase;
+		net.get(m.list)![m.span + 1] += m.joined - m.leftByCommand - m.leftByErase - m.merged;
 		if (m.span >= 0 && m.span < spanCount) {
 			const l = moves.get(m.list)!;
 			l.joined[m.span] += m.joined;

@@ -18,13 +18,17 @@ import { sql } from './engine';
 import { DELIVERY_STATES } from './broadcastTypes';
 import { StoreInputError } from './errors';
 
-/** Per list and span: subscriptions that became active, ended by a command, ended by erase. */
+/**
+ * Per list and span: subscriptions that became active, ended by a command, ended by erase, and active
+ * subscriptions that became one when a citizen's two records were joined (not a leave: the same citizen).
+ */
 export interface SubscriberMoves {
 	list: string;
 	span: number;
 	joined: number;
 	leftByCommand: number;
 	leftByErase: number;
+	merged: number;
 }
 
 export interface ListCount {
@@ -169,7 +173,7 @@ function fragments(d: Dialect) {
 }
 
 /** What a subscription's change means for the figures (a row of `subscription_move`). */
-export type SubscriptionMove = 'joined' | 'left' | 'erased' | 'expired';
+export type SubscriptionMove = 'joined' | 'left' | 'erased' | 'expired' | 'merged';
 
 /**
  * The moves of a command's outcome: a list that became active (joined), stopped being active (left),
@@ -271,7 +275,7 @@ const flag = (value: unknown): boolean => value === true || Number(value) === 1;
 const textOrNull = (value: unknown): string | null =>
 	value === null || value === undefined ? null : String(value);
 
-const MOVES: readonly SubscriptionMove[] = ['joined', 'left', 'erased', 'expired'];
+const MOVES: readonly SubscriptionMove[] = ['joined', 'left', 'erased', 'expired', 'merged'];
 
 /**
  * Joined, left and erased per list and span, and the moves after the last boundary (the roll-back from
@@ -313,13 +317,14 @@ export function* subscriberMoves(q: FiguresQuery): TxBody<{
 				);
 				counts[move] = n(rows[0].n);
 			}
-			if (counts.joined + counts.left + counts.erased > 0) {
+			if (counts.joined + counts.left + counts.erased + counts.merged > 0) {
 				moves.push({
 					list,
 					span,
 					joined: counts.joined,
 					leftByCommand: counts.left,
 					leftByErase: counts.erased,
+					merged: counts.merged,
 				});
 			}
 			// an expiry found at a late acceptance is counted at that acceptance

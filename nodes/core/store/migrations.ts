@@ -191,8 +191,9 @@ const conversationsV3: Migration = {
 /**
  * Version 5: the figures (core/figures).
  * - `subscription_move`: one row per subscription that became active (`joined`), stopped being active
- *   by a command (`left`) or by an erase (`erased`), and per request a late acceptance found expired
- *   (`expired`), with its list and time and no citizen — written by the store with the change, filled
+ *   by a command (`left`) or by an erase (`erased`), per request a late acceptance found expired
+ *   (`expired`), and per active subscription that became one with another when a citizen's two records
+ *   were joined (`merged`), with its list and time and no citizen — written by the store with the change, filled
  *   here from the audit trail of what came before; the figures count it instead of reading the audit's
  *   JSON event by event;
  * - `broadcast_figures`: a finished alert's delivery counts (JSON) cached under what they depend on
@@ -211,7 +212,7 @@ const figuresV5: Migration = {
 			id ${d.serialId},
 			at ${d.timestamp} NOT NULL,
 			list ${d.key} NOT NULL,
-			move TEXT NOT NULL CHECK (move IN ('joined', 'left', 'erased', 'expired'))
+			move TEXT NOT NULL CHECK (move IN ('joined', 'left', 'erased', 'expired', 'merged'))
 		)`,
 		'CREATE INDEX subscription_move_list_idx ON subscription_move (list, move, at)',
 		...backfillMoves(d),

@@ -356,6 +356,7 @@ function* mergeInto(
 	now: string,
 ): TxBody<void> {
 	const moved = yield* loadSubscriptions(other.key);
+	const kept = yield* loadSubscriptions(keep.key);
 	yield* sql(
 		`INSERT INTO subscription (${SUBSCRIPTION_COLUMNS})
 		SELECT $1, list, state, policy_version, requested_at, consent_at, cancelled_at, command_at, updated_at
@@ -365,6 +366,17 @@ function* mergeInto(
 		keep.key,
 		other.key,
 	);
+	// Two active subscriptions of one list become one (or one gives way to a newer cancellation): the
+	// figures' history records it, so the active count rolled back from today stays right.
+	const merged = yield* loadSubscriptions(keep.key);
+	const activeOf = (rows: SubscriptionRow[], list: string) =>
+		rows.some((r) => r.list === list && r.state === 'active') ? 1 : 0;
+	const lost: Array<{ list: string; move: 'merged' }> = [];
+	for (const list of new Set([...moved, ...kept].map((r) => r.list))) {
+		const gone = activeOf(moved, list) + activeOf(kept, list) - activeOf(merged, list);
+		for (let i = 0; i < gone; i++) lost.push({ list, move: 'merged' });
+	}
+	yield* recordMoves(lost, x.at);
 	yield* sql('UPDATE audit_event SET subject = $1 WHERE subject = $2', keep.key, other.key);
 	yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', other.key);
 	yield* sql('DELETE FROM subscriber WHERE key = $1', other.key);

@@ -39,7 +39,7 @@ const ctx = (iso: string, policyVersion = 'v1') => ({
 
 async function subscribe(
 	store: SubscriptionStore,
-	who: typeof A,
+	who: { waId?: string; userId?: string; name?: string },
 	lists: string[],
 	requested: string,
 	accepted: string | null,
@@ -660,6 +660,54 @@ describe.each(BACKENDS)('migration 5 on an older store (%s)', (backend) => {
 				),
 			).toEqual(prefilled);
 			expect(list(rebuilt.totals.subscribers, EM).leftByErase).toBe(1);
+		} finally {
+			await db.cleanup();
+		}
+	});
+});
+
+describe.each(BACKENDS)('a citizen known by two records, joined into one (%s)', (backend) => {
+	test('two active subscriptions become one: not a leave, and the counts before stay right', async () => {
+		const db = await createTestDb(backend);
+		try {
+			const store = await db.open();
+			const byUser = { userId: 'IT.77', name: 'Lia Rossi' };
+			const byNumber = { waId: '393339990001' };
+			await subscribe(store, byUser, [EM], '2026-02-01T09:00:00.000Z', '2026-02-01T09:01:00.000Z');
+			await subscribe(
+				store,
+				byNumber,
+				[EM],
+				'2026-03-01T09:00:00.000Z',
+				'2026-03-01T09:01:00.000Z',
+			);
+			// a message carrying both ids joins the user: record into the wa: one (in May)
+			await store.requestSubscription(
+				{ ...byNumber, userId: 'IT.77' },
+				[VI],
+				ctx('2026-05-04T09:00:00.000Z'),
+			);
+			const figures = await computeFigures(store, { period: yearPeriod(2026), now: NOW });
+			expect(
+				figures.rows.slice(0, 5).map((r) => {
+					const f = list(r.subscribers, EM);
+					return [r.key, f.activeAtStart, f.activeAtEnd, f.joined, f.leftByCommand];
+				}),
+			).toEqual([
+				['2026-01', 0, 0, 0, 0],
+				['2026-02', 0, 1, 1, 0],
+				['2026-03', 1, 2, 1, 0],
+				['2026-04', 2, 2, 0, 0],
+				['2026-05', 2, 1, 0, 0],
+			]);
+			expect(list(figures.totals.subscribers, EM)).toMatchObject({
+				activeAtStart: 0,
+				activeAtEnd: 1,
+				joined: 2,
+				leftByCommand: 0,
+				leftByErase: 0,
+			});
+			expect(JSON.stringify(figures)).not.toMatch(/IT\.77|393339990001|Lia|Rossi/);
 		} finally {
 			await db.cleanup();
 		}
