@@ -24,6 +24,7 @@
  * with week rows; then the totals.
  *
  * Options: --backend=both|sqlite|postgres --reuse (skip the seeding when the store is already seeded)
+ *          --subscribers --broadcasts --cases --runs (sizes above) --schema=bench_figures --state=bench-figures
  * State: .state/bench-figures/store.db and the PostgreSQL schema `bench_figures` (127.0.0.1:5432, db
  * `test`, or WHATSURP_TEST_PG_*), replaced at each seeding.
  */
