@@ -24,6 +24,7 @@ import { BroadcastError } from '../core/broadcast';
 import { CalendarConfigError, CalendarInputError } from '../core/calendar';
 import { CommandConfigError } from '../core/commands';
 import { ConversationInputError } from '../core/conversation/inbound';
+import { FiguresInputError } from '../core/figures/period';
 import { Open311Error } from '../core/open311/errors';
 import { UnknownListError } from '../core/lists';
 import { StoreError, StoreInputError } from '../core/store';
@@ -187,7 +188,8 @@ export function fromValidationError(
 	if (
 		error instanceof CalendarConfigError ||
 		error instanceof CalendarInputError ||
-		error instanceof CommandConfigError
+		error instanceof CommandConfigError ||
+		error instanceof FiguresInputError
 	) {
 		const label = options.parameterLabel?.(error.field) ?? error.field;
 		return new NodeOperationError(node, error.message, {

@@ -58,7 +58,10 @@ export interface BroadcastFigures {
 	failedByCode: Record<string, number>;
 	/** Recipients who unsubscribed while the alert was going out (not sent to). */
 	unsubscribedMidway: number;
-	/** Sum over the alerts of finished − started, seconds (alerts still running are left out). */
+	/**
+	 * Sum over the alerts of finished − started, seconds, from the alert's creation (its first run's start)
+	 * to its last run's end, so a resumed alert counts its pause too; alerts still running are left out.
+	 */
 	durationSeconds: number;
 	/** Longest single alert, seconds. */
 	longestSeconds: number;
@@ -136,6 +139,11 @@ export interface WaitingFigures {
 	reportsNotRegistered: WaitingCase[];
 	/** Cases received and not routed anywhere. */
 	notRouted: WaitingCase[];
+	/**
+	 * How many cases each list holds in all: the lists above stop at `computeFigures`' `waitingLimit`
+	 * (oldest first), these counts do not.
+	 */
+	counts: { openQuestions: number; reportsNotRegistered: number; notRouted: number };
 }
 
 /** The figures of a period, as `computeFigures` returns them. */

@@ -11,6 +11,7 @@
 import { BroadcastLedger } from './broadcastLedger';
 import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
+import { FiguresReader, movesOf, recordMoves } from './figures';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -151,6 +152,8 @@ export interface SubscriptionStore {
 	readonly broadcasts: BroadcastLedger;
 	/** Reports being assembled, the once-per-closure reply and the cases, on the same database. */
 	readonly conversations: ConversationLedger;
+	/** The figures' aggregates (audit trail, alerts, cases) on the same database, read only. */
+	readonly figures: FiguresReader;
 	/**
 	 * Delivery statuses from the trigger, in one transaction: the broadcast ledger and the cases' replies
 	 * move forward only, whatever order they arrive in; every status is counted in the daily tally.
@@ -353,6 +356,7 @@ function* mergeInto(
 	now: string,
 ): TxBody<void> {
 	const moved = yield* loadSubscriptions(other.key);
+	const kept = yield* loadSubscriptions(keep.key);
 	yield* sql(
 		`INSERT INTO subscription (${SUBSCRIPTION_COLUMNS})
 		SELECT $1, list, state, policy_version, requested_at, consent_at, cancelled_at, command_at, updated_at
@@ -362,6 +366,17 @@ function* mergeInto(
 		keep.key,
 		other.key,
 	);
+	// Two active subscriptions of one list become one (or one gives way to a newer cancellation): the
+	// figures' history records it, so the active count rolled back from today stays right.
+	const merged = yield* loadSubscriptions(keep.key);
+	const activeOf = (rows: SubscriptionRow[], list: string) =>
+		rows.some((r) => r.list === list && r.state === 'active') ? 1 : 0;
+	const lost: Array<{ list: string; move: 'merged' }> = [];
+	for (const list of new Set([...moved, ...kept].map((r) => r.list))) {
+		const gone = activeOf(moved, list) + activeOf(kept, list) - activeOf(merged, list);
+		for (let i = 0; i < gone; i++) lost.push({ list, move: 'merged' });
+	}
+	yield* recordMoves(lost, x.at);
 	yield* sql('UPDATE audit_event SET subject = $1 WHERE subject = $2', keep.key, other.key);
 	yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', other.key);
 	yield* sql('DELETE FROM subscriber WHERE key = $1', other.key);
@@ -696,6 +711,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly backend: 'sqlite' | 'postgres';
 	readonly broadcasts: BroadcastLedger;
 	readonly conversations: ConversationLedger;
+	readonly figures: FiguresReader;
 
 	constructor(
 		private readonly engine: Engine,
@@ -704,6 +720,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		this.backend = engine.backend;
 		this.broadcasts = new BroadcastLedger(engine);
 		this.conversations = new ConversationLedger(engine);
+		this.figures = new FiguresReader(engine);
 	}
 
 	async recordDeliveryStatuses(
@@ -959,6 +976,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymousId,
 				...subjects,
 			);
+			// The figures' cached counts of those broadcasts are recounted (duplicates were removed above).
+			yield* sql(
+				`DELETE FROM broadcast_figures WHERE broadcast_id IN
+				(SELECT broadcast_id FROM broadcast_delivery WHERE recipient_key = $1)`,
+				anonymousId,
+			);
 			// Cases keep their facts (for the figures) under the anonymous id, without the wamids (they
 			// encode the phone number); reports still being assembled and closure memories are deleted.
 			const cases = yield* sql(
@@ -978,7 +1001,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 			);
 			let lists: string[] = [];
 			if (row !== null) {
-				lists = (yield* loadSubscriptions(row.key)).map((s) => s.list);
+				const held = yield* loadSubscriptions(row.key);
+				lists = held.map((s) => s.list);
+				yield* recordMoves(
+					held.filter((s) => s.state === 'active').map((s) => ({ list: s.list, move: 'erased' })),
+					x.at,
+				);
 				yield* sql('DELETE FROM subscription WHERE subscriber_key = $1', row.key);
 				yield* sql('DELETE FROM subscriber WHERE key = $1', row.key);
 			}
@@ -1067,6 +1095,9 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				);
 			}
 			if (decided.audit) {
+				// an import takes effect at its consent time (it is ordered by it, too)
+				const effective = action === AUDIT_ACTIONS.import ? String(decided.detail.consentAt) : x.at;
+				yield* recordMoves(movesOf(decided.changed, decided.unchanged), effective);
 				yield* insertAudit({
 					at: x.at,
 					subject: subscriber.key,

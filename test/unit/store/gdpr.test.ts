@@ -339,6 +339,60 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 		},
 	);
 
+	test("erase and the figures' tables: the move is recorded without the citizen, the alert's cached counts are recounted", async () => {
+		await history();
+		const ledger = store.broadcasts;
+		const run = await ledger.begin({
+			id: 'allerta-gdpr',
+			list: 'EMERGENZE',
+			messageHash: 'h',
+			message: { text: 'x' },
+			now: at(20),
+		});
+		await ledger.step({
+			id: 'allerta-gdpr',
+			runToken: run.runToken,
+			list: 'EMERGENZE',
+			createdAt: run.record.createdAt,
+			now: at(21),
+			heartbeat: false,
+			outcomes: [],
+			claim: [{ key: `wa:${WA_ID}`, waId: WA_ID, userId: USER_ID }],
+		});
+		await ledger.finish({
+			id: 'allerta-gdpr',
+			runToken: run.runToken,
+			state: 'completed',
+			reason: null,
+			now: at(22),
+		});
+		// the figures count and cache the finished alert
+		await store.figures.read({
+			boundaries: [at(0).toISOString(), at(60).toISOString()],
+			pendingTtlMs: 60_000,
+			now: at(60).toISOString(),
+			waitingLimit: 10,
+		});
+		expect(await db.query('SELECT broadcast_id FROM broadcast_figures')).toEqual([
+			{ broadcast_id: 'allerta-gdpr' },
+		]);
+		await store.erase({ waId: WA_ID }, wa(30, 'erase-f'));
+		expect(await db.scan([WA_ID, USER_ID, NAME, 'Verdiani'])).toEqual([]);
+		// the consent activated both lists, PUBBLICAUTILITA was left, the active EMERGENZE ended by the erase
+		expect(
+			(await db.query('SELECT list, move FROM subscription_move ORDER BY id')).map((r) => [
+				r.list,
+				r.move,
+			]),
+		).toEqual([
+			['EMERGENZE', 'joined'],
+			['PUBBLICAUTILITA', 'joined'],
+			['PUBBLICAUTILITA', 'left'],
+			['EMERGENZE', 'erased'],
+		]);
+		expect(await db.query('SELECT broadcast_id FROM broadcast_figures')).toEqual([]);
+	});
+
 	test('the anonymous id is stable per citizen and store (HMAC with the stored pepper)', async () => {
 		await store.requestSubscription({ waId: WA_ID }, ['EMERGENZE'], wa(0));
 		const first = await store.erase({ waId: WA_ID }, wa(1));
