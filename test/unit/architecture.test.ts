@@ -17,7 +17,8 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
 	['cache', 'calendar', 'commands', 'open311', 'whatsapp'],
 	['conversation'],
 	['store'],
-	['broadcast'],
+	['broadcast', 'figures'],
+	['dashboard'],
 ];
 
 /** Packages the core may import, and the areas that may (all when undefined). */
