@@ -57,6 +57,8 @@ export const WAITING_SHOWN = 10;
 
 interface Section {
 	title: string;
+	/** Said after the title, in brackets: the date the section is at. */
+	at?: string;
 	lines: string[];
 }
 
@@ -76,7 +78,8 @@ function sections(figures: Figures): Section[] {
 	const t = figures.totals;
 	const zone = figures.period.timeZone;
 	const subscribers: Section = {
-		title: `Iscritti alle liste (al ${italianDay(figures.period.to)})`,
+		title: 'Iscritti alle liste',
+		at: `al ${italianDay(figures.period.to)}`,
 		lines:
 			t.subscribers.length === 0
 				? ['Nessuna lista.']
@@ -119,7 +122,8 @@ function sections(figures: Figures): Section[] {
 		],
 	};
 	const waiting: Section = {
-		title: `In attesa adesso (${italianInstant(figures.generatedAt, zone)})`,
+		title: 'In attesa adesso',
+		at: italianInstant(figures.generatedAt, zone),
 		lines: WAITING_GROUPS.flatMap(([field, title]) => {
 			const cases = figures.waiting[field];
 			const shown = cases.slice(0, WAITING_SHOWN).map((one) => `  ${caseLine(one, zone)}`);
@@ -160,7 +164,7 @@ export function monthlyEmail(figures: Figures, texts: MonthlyEmailTexts = {}): M
 		opening,
 		...parts.map(
 			(part) =>
-				`${part.title.toUpperCase()}\n${part.lines.map((line) => (line.startsWith('  ') ? line : `- ${line}`)).join('\n')}`,
+				`${part.title.toUpperCase()}${part.at ? ` (${part.at})` : ''}\n${part.lines.map((line) => (line.startsWith('  ') ? line : `- ${line}`)).join('\n')}`,
 		),
 		closing,
 	].join('\n\n');
@@ -182,7 +186,7 @@ export function monthlyEmail(figures: Figures, texts: MonthlyEmailTexts = {}): M
 	const html = `<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:Arial,sans-serif;color:#1a1a1a;max-width:680px">${paragraphs(opening)}${parts
 		.map(
 			(part) =>
-				`<h3 style="margin:1.2em 0 .3em;color:#0072B2">${escapeHtml(part.title)}</h3>${list(part.lines)}`,
+				`<h3 style="margin:1.2em 0 .3em;color:#0072B2">${escapeHtml(part.title)}${part.at ? ` (${escapeHtml(part.at)})` : ''}</h3>${list(part.lines)}`,
 		)
 		.join('')}${paragraphs(closing)}</body></html>`;
 
