@@ -10,6 +10,7 @@ export {
 } from './email';
 export {
 	FIGURES_TABLES,
+	FIGURES_TABLE_TITLES,
 	figuresTable,
 	isFiguresTableId,
 	type FiguresTableId,

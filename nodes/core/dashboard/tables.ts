@@ -33,6 +33,17 @@ export const FIGURES_TABLES = [
 
 export type FiguresTableId = (typeof FIGURES_TABLES)[number];
 
+/** Each table's Italian title (the page's captions, the editor's choices). */
+export const FIGURES_TABLE_TITLES: Readonly<Record<FiguresTableId, string>> = {
+	iscritti: 'Iscritti per lista',
+	avvisi: 'Avvisi inviati alle liste',
+	errori: 'Avvisi non consegnati per codice di errore WhatsApp (intero periodo)',
+	messaggi: 'Messaggi dei cittadini',
+	segnalazioni: 'Segnalazioni per servizio del portale',
+	risposte: 'Risposte degli operatori',
+	attesa: 'In attesa adesso',
+};
+
 export function isFiguresTableId(value: unknown): value is FiguresTableId {
 	return typeof value === 'string' && (FIGURES_TABLES as readonly string[]).includes(value);
 }
@@ -58,7 +69,7 @@ const round1 = (value: number | null): number | null =>
 function subscribersTable(figures: Figures): Table {
 	return {
 		id: 'iscritti',
-		title: 'Iscritti per lista',
+		title: FIGURES_TABLE_TITLES.iscritti,
 		columns: [
 			text('Periodo'),
 			text('Lista'),
@@ -91,7 +102,7 @@ function subscribersTable(figures: Figures): Table {
 function broadcastsTable(figures: Figures): Table {
 	return {
 		id: 'avvisi',
-		title: 'Avvisi inviati alle liste',
+		title: FIGURES_TABLE_TITLES.avvisi,
 		columns: [
 			text('Periodo'),
 			text('Lista'),
@@ -126,7 +137,7 @@ function broadcastsTable(figures: Figures): Table {
 function failuresTable(figures: Figures): Table {
 	return {
 		id: 'errori',
-		title: 'Avvisi non consegnati per codice di errore WhatsApp (intero periodo)',
+		title: FIGURES_TABLE_TITLES.errori,
 		columns: [text('Lista'), text('Codice di errore'), count('Destinatari')],
 		rows: figures.totals.broadcasts.flatMap((b) =>
 			Object.entries(b.failedByCode)
@@ -139,7 +150,7 @@ function failuresTable(figures: Figures): Table {
 function messagesTable(figures: Figures): Table {
 	return {
 		id: 'messaggi',
-		title: 'Messaggi dei cittadini',
+		title: FIGURES_TABLE_TITLES.messaggi,
 		columns: [
 			text('Periodo'),
 			count('Domande'),
@@ -160,7 +171,7 @@ function messagesTable(figures: Figures): Table {
 function reportsByServiceTable(figures: Figures): Table {
 	return {
 		id: 'segnalazioni',
-		title: 'Segnalazioni per servizio del portale',
+		title: FIGURES_TABLE_TITLES.segnalazioni,
 		columns: [text('Periodo'), text('Servizio'), count('Segnalazioni')],
 		rows: withTotals(figures).flatMap(([label, span]) =>
 			Object.entries(span.messages.reportsByService)
@@ -177,7 +188,7 @@ function reportsByServiceTable(figures: Figures): Table {
 function serviceTable(figures: Figures): Table {
 	return {
 		id: 'risposte',
-		title: 'Risposte degli operatori',
+		title: FIGURES_TABLE_TITLES.risposte,
 		columns: [
 			text('Periodo'),
 			count('Domande con risposta'),
@@ -254,7 +265,7 @@ export const WAITING_COLUMNS: Column[] = [
 function waitingTable(figures: Figures): Table {
 	return {
 		id: 'attesa',
-		title: 'In attesa adesso',
+		title: FIGURES_TABLE_TITLES.attesa,
 		columns: WAITING_COLUMNS,
 		rows: WAITING_GROUPS.flatMap(([field, group]) =>
 			figures.waiting[field].map((one) => waitingCells(group, one, figures.period.timeZone)),
