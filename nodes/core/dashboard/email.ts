@@ -15,7 +15,7 @@ import {
 	signedNumber,
 } from './format';
 import { escapeHtml } from './html';
-import { WAITING_GROUPS } from './tables';
+import { WAITING_GROUPS, waitingTotal } from './tables';
 
 export interface MonthlyEmailTexts {
 	/** Placeholders: see {@link MONTHLY_EMAIL_PLACEHOLDERS}. */
@@ -126,17 +126,18 @@ function sections(figures: Figures): Section[] {
 		at: italianInstant(figures.generatedAt, zone),
 		lines: WAITING_GROUPS.flatMap(([field, title]) => {
 			const cases = figures.waiting[field];
+			const total = waitingTotal(figures, field);
 			const shown = cases.slice(0, WAITING_SHOWN).map((one) => `  ${caseLine(one, zone)}`);
 			const more =
-				cases.length > WAITING_SHOWN ? [`  … e altri ${cases.length - WAITING_SHOWN}`] : [];
-			return [`${title}: ${italianNumber(cases.length)}`, ...shown, ...more];
+				total > shown.length ? [`  … e altri ${italianNumber(total - shown.length)}`] : [];
+			return [`${title}: ${italianNumber(total)}`, ...shown, ...more];
 		}),
 	};
 	return [subscribers, broadcasts, messages, service, waiting];
 }
 
 function waitingCount(figures: Figures): number {
-	return WAITING_GROUPS.reduce((sum, [field]) => sum + figures.waiting[field].length, 0);
+	return WAITING_GROUPS.reduce((sum, [field]) => sum + waitingTotal(figures, field), 0);
 }
 
 /** The email for `figures` (last month's); `texts` replace the default subject, opening and closing. */

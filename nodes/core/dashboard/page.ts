@@ -24,6 +24,7 @@ import {
 	WAITING_COLUMNS,
 	WAITING_GROUPS,
 	waitingCells,
+	waitingTotal,
 	type Cell,
 	type Column,
 	type FiguresTableId,
@@ -251,10 +252,7 @@ function reachChart(figures: Figures): string {
 
 function cards(figures: Figures): string {
 	const t = figures.totals;
-	const waiting =
-		figures.waiting.openQuestions.length +
-		figures.waiting.reportsNotRegistered.length +
-		figures.waiting.notRouted.length;
+	const waiting = WAITING_GROUPS.reduce((sum, [field]) => sum + waitingTotal(figures, field), 0);
 	const card = (value: string, label: string) =>
 		`<div class="card"><span class="n">${escapeHtml(value)}</span><span class="l">${escapeHtml(label)}</span></div>`;
 	return `<div class="cards">${[
@@ -281,7 +279,12 @@ function waitingSection(
 		const rows = figures.waiting[field].map((one) =>
 			waitingCells(title, one, figures.period.timeZone).slice(1),
 		);
-		return `<h3>${escapeHtml(title)}: ${italianNumber(rows.length)}</h3>${htmlTable(title, columns, rows)}`;
+		const total = waitingTotal(figures, field);
+		const more =
+			total > rows.length
+				? `<p class="meta">Qui i ${italianNumber(rows.length)} più vecchi.</p>`
+				: '';
+		return `<h3>${escapeHtml(title)}: ${italianNumber(total)}</h3>${htmlTable(title, columns, rows)}${more}`;
 	});
 	return `<section class="panel" id="attesa"><h2>In attesa adesso</h2><p class="meta">Alle ${escapeHtml(italianInstant(figures.generatedAt, figures.period.timeZone))}, dal più vecchio.</p>${blocks.join('')}<p>${csvLink(figures, 'attesa', options, 'In attesa adesso')}</p></section>`;
 }

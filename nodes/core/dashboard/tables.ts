@@ -237,6 +237,21 @@ export const WAITING_GROUPS = [
 	['notRouted', 'Casi non inoltrati'],
 ] as const;
 
+export type WaitingGroup = (typeof WAITING_GROUPS)[number][0];
+
+/**
+ * How many cases a waiting group holds in all: the figures' `waiting.counts` when they carry it (the
+ * lists of cases may stop at a limit, oldest first), else the length of the list.
+ */
+export function waitingTotal(figures: Figures, group: WaitingGroup): number {
+	const counts = (figures.waiting as { counts?: Partial<Record<WaitingGroup, unknown>> }).counts;
+	const counted = counts?.[group];
+	const listed = figures.waiting[group].length;
+	return typeof counted === 'number' && Number.isFinite(counted)
+		? Math.max(counted, listed)
+		: listed;
+}
+
 /** One waiting case as cells: the group, its number, kind, state, route, opened, age, out of hours. */
 export function waitingCells(group: string, one: WaitingCase, timeZone: string): Cell[] {
 	return [

@@ -142,6 +142,18 @@ describe('monthlyEmail', () => {
 		expect(custom.text.endsWith('Messaggio automatico di WhatsUrp.')).toBe(true);
 	});
 
+	test('whole counts given beside lists cut at a limit are the numbers said', () => {
+		const cut = november({}, {
+			openQuestions: [waitingCase(1)],
+			counts: { openQuestions: 250, reportsNotRegistered: 0, notRouted: 0 },
+		} as Parameters<typeof november>[1]);
+		const mail = monthlyEmail(cut);
+		expect(mail.text).toContain('- Domande senza risposta: 250\n  caso n. 1 ');
+		expect(mail.text).toContain('  … e altri 249');
+		expect(mail.subject).toBe('WhatsUrp – i numeri di novembre 2026');
+		expect(mail.text).toContain('(250 casi)');
+	});
+
 	test('a month with nothing in it says so', () => {
 		const empty = monthlyEmail(november({}));
 		expect(empty.text).toContain('- Nessun avviso inviato.');

@@ -83,6 +83,11 @@ describe('parseFigures', () => {
 			'figures.waiting.openQuestions[1].kind',
 		],
 		['no waiting', (f) => ({ ...f, waiting: null }), 'figures.waiting'],
+		[
+			'a waiting count as text',
+			(f) => ({ ...f, waiting: { ...f.waiting, counts: { openQuestions: 'molte' } } }),
+			'figures.waiting.counts.openQuestions',
+		],
 	])('%s → %s', (_label, change, field) => {
 		expect(fieldOf(() => parseFigures(change(clone())))).toBe(field);
 	});

@@ -191,6 +191,20 @@ describe('what the page says', () => {
 		);
 	});
 
+	test('whole waiting counts beside lists cut at a limit', () => {
+		const cut = {
+			...ONE_LIST,
+			waiting: {
+				...ONE_LIST.waiting,
+				counts: { openQuestions: 1200, reportsNotRegistered: 1, notRouted: 0 },
+			},
+		};
+		const html = renderDashboardPage(cut, OPTIONS);
+		expect(html).toContain('<h3>Domande senza risposta: 1.200</h3>');
+		expect(html).toContain('<p class="meta">Qui i 2 più vecchi.</p>');
+		expect(html).toContain('<span class="n">1.201</span><span class="l">in attesa adesso</span>');
+	});
+
 	test('the selected year is offered even when the list of years misses it', () => {
 		const html = renderDashboardPage(ONE_LIST, { years: [], selectedYear: 2026 });
 		expect(html).toContain('<option value="2026" selected>2026</option>');
