@@ -67,7 +67,7 @@ select,button{font-size:1rem;padding:.3rem .5rem}
 .card .n{font-size:1.5rem;font-weight:700;display:block}
 .card .l{font-size:.85rem;color:#444}
 section.panel{background:#fff;border-radius:8px;padding:.6rem .9rem;margin:.8rem 0;box-shadow:0 1px 2px rgba(0,0,0,.12)}
-svg.chart{width:100%;height:auto;max-width:680px;display:block}
+svg.chart{width:100%;height:auto;max-width:600px;display:block}
 ul.legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.9rem}
 ul.legend span{display:inline-block;width:.9rem;height:.9rem;border-radius:2px;margin-right:.3rem;vertical-align:-2px}
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
@@ -75,7 +75,8 @@ table{border-collapse:collapse;font-size:.88rem;margin:.3rem 0;min-width:100%}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border:1px solid #d0d4da;padding:.25rem .45rem;vertical-align:top}
 th{background:#eef1f5;text-align:left}
-td.num{text-align:right;white-space:nowrap}
+td{white-space:nowrap}
+td.num{text-align:right}
 a.csv{font-size:.9rem}
 details summary{cursor:pointer;color:#0072B2;margin:.3rem 0}
 .empty{color:#555;font-style:italic}

@@ -43,20 +43,22 @@ const PLOT_H = HEIGHT - TOP - BOTTOM;
 
 const fixed = (value: number) => (Math.round(value * 10) / 10).toString();
 
-/** The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value` (0 → 1), so the axis ticks are round. */
-export function niceCeiling(value: number): number {
-	if (!(value > 0)) return 1;
-	const power = 10 ** Math.floor(Math.log10(value));
-	for (const step of [1, 2, 2.5, 5, 10]) {
-		if (step * power >= value) return step * power;
-	}
-	return 10 * power;
+/**
+ * The value axis for values up to `max`: a round step (1, 2, 2.5 or 5 × 10ⁿ, at least 1: the charts
+ * show counts and minutes) giving at most 4 steps, and the axis' top, a whole number of steps at or
+ * above `max`. 0 → one step of 1.
+ */
+export function axisScale(max: number): { step: number; top: number } {
+	const wanted = Math.max(1, max / 4);
+	const power = 10 ** Math.floor(Math.log10(wanted));
+	const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= wanted) ?? 10 * power;
+	return { step, top: step * Math.max(1, Math.ceil(max / step)) };
 }
 
 function open(frame: ChartFrame, height: number): string {
 	const id = escapeHtml(frame.id);
 	return (
-		`<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-size="11">` +
+		`<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-size="12">` +
 		`<title id="${id}-title">${escapeHtml(frame.title)}</title>` +
 		`<desc id="${id}-desc">${escapeHtml(frame.desc)}</desc>`
 	);
@@ -66,12 +68,13 @@ function noData(frame: ChartFrame): string {
 	return `${open(frame, 80)}<text x="${WIDTH / 2}" y="44" text-anchor="middle" fill="#555">Nessun dato nel periodo</text></svg>`;
 }
 
-/** Y axis with 4 round steps up to `max`, grid lines, and the x labels (thinned out to fit). */
+/** The value axis (round steps up to `max`, grid lines) and the x labels (thinned out to fit). */
 function axes(max: number, labels: readonly string[]): string {
 	const parts: string[] = [];
-	for (let step = 0; step <= 4; step++) {
-		const value = (max / 4) * step;
-		const y = TOP + PLOT_H - (PLOT_H * step) / 4;
+	const { step: size, top } = axisScale(max);
+	for (let step = 0; step * size <= top; step++) {
+		const value = step * size;
+		const y = yOf(value, top);
 		parts.push(
 			`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fixed(y)}" y2="${fixed(y)}" stroke="${step === 0 ? '#333' : '#ddd'}" stroke-width="1"/>`,
 			`<text x="${LEFT - 4}" y="${fixed(y + 4)}" text-anchor="end" fill="#333">${escapeHtml(italianNumber(value))}</text>`,
@@ -103,9 +106,9 @@ export function lineChart(
 	series: readonly ChartSeries[],
 ): string {
 	if (labels.length === 0 || !hasData(series)) return noData(frame);
-	const max = niceCeiling(
+	const max = axisScale(
 		Math.max(0, ...series.flatMap((one) => one.values.filter((v): v is number => v !== null))),
-	);
+	).top;
 	const parts = [open(frame, HEIGHT), axes(max, labels)];
 	series.forEach((one, index) => {
 		const colour = PALETTE[index % PALETTE.length];
@@ -149,7 +152,7 @@ export function stackedBarChart(
 	const totals = labels.map((_, at) =>
 		series.reduce((sum, one) => sum + Math.max(0, one.values[at] ?? 0), 0),
 	);
-	const max = niceCeiling(Math.max(...totals));
+	const max = axisScale(Math.max(...totals)).top;
 	const band = PLOT_W / labels.length;
 	const width = Math.max(1, band * 0.7);
 	const parts = [open(frame, HEIGHT), axes(max, labels)];
@@ -182,9 +185,8 @@ export interface BarGroup {
 /** Horizontal bars, a group per label (e.g. per list), each bar with its number at its end. */
 export function horizontalBars(frame: ChartFrame, groups: readonly BarGroup[]): string {
 	if (!groups.some((group) => group.bars.some((bar) => bar.value > 0))) return noData(frame);
-	const max = niceCeiling(
-		Math.max(...groups.flatMap((group) => group.bars.map((bar) => bar.value))),
-	);
+	// the longest bar spans the plot: there is no axis, each bar says its number
+	const max = Math.max(...groups.flatMap((group) => group.bars.map((bar) => bar.value)));
 	const barHeight = 14;
 	const labelWidth = 110;
 	const plot = WIDTH - labelWidth - 60;

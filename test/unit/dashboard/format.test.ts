@@ -9,7 +9,7 @@ import {
 	rowLabel,
 	signedNumber,
 } from '../../../nodes/core/dashboard/format';
-import { niceCeiling } from '../../../nodes/core/dashboard/svg';
+import { axisScale } from '../../../nodes/core/dashboard/svg';
 
 test.each<[number | null, string]>([
 	[0, '0'],
@@ -87,16 +87,16 @@ test.each<[string, string]>([
 	expect(italianInstant(iso, 'Europe/Rome')).toBe(text);
 });
 
-test.each<[number, number]>([
-	[0, 1],
-	[1, 1],
-	[3, 5],
-	[7, 10],
-	[11, 20],
-	[220, 250],
-	[4140, 5000],
-	[192000, 200000],
-	[0.4, 0.5],
-])('the axis of %p ends at %p', (max, end) => {
-	expect(niceCeiling(max)).toBe(end);
+test.each<[number, number, number]>([
+	[0, 1, 1],
+	[1, 1, 1],
+	[3, 1, 3],
+	[7, 2, 8],
+	[11, 5, 15],
+	[220, 100, 300],
+	[4140, 2000, 6000],
+	[192000, 50000, 200000],
+	[0.4, 1, 1],
+])('the axis of %p goes by %p up to %p', (max, step, top) => {
+	expect(axisScale(max)).toEqual({ step, top });
 });
