@@ -90,8 +90,8 @@ describe('Dashboard Page', () => {
 		});
 		const html = json.html as string;
 		expect(html).toContain('<title>Cruscotto WhatsUrp – 2026</title>');
-		expect(html).toContain('<a href="?anno=2024">2024</a>');
-		expect(html).toContain('<a href="?anno=2025">2025</a>');
+		expect(html).toContain('<a href="?anno=2024" target="_top">2024</a>');
+		expect(html).toContain('<a href="?anno=2025" target="_top">2025</a>');
 		expect(html).not.toContain('anno=2023');
 		expect(html.match(/<svg /gu)).toHaveLength(4);
 	});

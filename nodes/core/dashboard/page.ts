@@ -5,7 +5,6 @@
  * the browser too), so it works on an office PC without internet and on a phone.
  */
 import type { Figures } from '../figures/types';
-import { csvFileName } from './csv';
 import {
 	italianDay,
 	italianDuration,
@@ -21,6 +20,7 @@ import { horizontalBars, lineChart, PALETTE, stackedBarChart, type ChartSeries }
 import {
 	figuresTable,
 	FIGURES_TABLES,
+	FIGURES_TABLE_TITLES,
 	WAITING_COLUMNS,
 	WAITING_GROUPS,
 	waitingCells,
@@ -45,9 +45,15 @@ export interface DashboardPageOptions {
 	pageUrl?: string;
 }
 
-/** The page's Content-Security-Policy: nothing may load, inline styles only, forms to the page itself. */
+/**
+ * The page's Content-Security-Policy (a meta tag): nothing may load, inline styles only. n8n 2 serves an
+ * HTML answer of Respond to Webhook inside a sandboxed iframe (srcdoc, an opaque origin, downloads not
+ * allowed): so the year links, the year form and the CSV links open in the top window (`target="_top"`,
+ * which n8n's sandbox allows on a click) and a CSV is downloaded by its Content-Disposition, not by a
+ * `download` attribute; `form-action 'self'` would match nothing in an opaque origin and is left out.
+ */
 export const DASHBOARD_CSP =
-	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'";
 
 const STYLE = `
 *{box-sizing:border-box}
@@ -133,13 +139,12 @@ function htmlTable(caption: string, columns: readonly Column[], rows: readonly C
 }
 
 function csvLink(
-	figures: Figures,
 	id: FiguresTableId,
 	options: Required<Omit<DashboardPageOptions, 'years'>>,
-	title: string,
 ): string {
+	const title = FIGURES_TABLE_TITLES[id];
 	const href = link(options.csvBaseUrl, { anno: options.selectedYear, csv: id });
-	return `<a class="csv" href="${escapeHtml(href)}" download="${escapeHtml(csvFileName(figures, id))}">Scarica «${escapeHtml(title)}» (CSV)</a>`;
+	return `<a class="csv" href="${escapeHtml(href)}" target="_top">Scarica «${escapeHtml(title)}» (CSV)</a>`;
 }
 
 function tableBlock(
@@ -147,7 +152,7 @@ function tableBlock(
 	table: Table,
 	options: Required<Omit<DashboardPageOptions, 'years'>>,
 ): string {
-	return `<details><summary>I numeri: ${escapeHtml(table.title)}</summary>${htmlTable(table.title, table.columns, table.rows)}</details><p>${csvLink(figures, table.id, options, table.title)}</p>`;
+	return `<details><summary>I numeri: ${escapeHtml(table.title)}</summary>${htmlTable(table.title, table.columns, table.rows)}</details><p>${csvLink(table.id, options)}</p>`;
 }
 
 function legend(series: readonly ChartSeries[]): string {
@@ -287,7 +292,7 @@ function waitingSection(
 				: '';
 		return `<h3>${escapeHtml(title)}: ${italianNumber(total)}</h3>${htmlTable(title, columns, rows)}${more}`;
 	});
-	return `<section class="panel" id="attesa"><h2>In attesa adesso</h2><p class="meta">Alle ${escapeHtml(italianInstant(figures.generatedAt, figures.period.timeZone))}, dal più vecchio.</p>${blocks.join('')}<p>${csvLink(figures, 'attesa', options, 'In attesa adesso')}</p></section>`;
+	return `<section class="panel" id="attesa"><h2>In attesa adesso</h2><p class="meta">Alle ${escapeHtml(italianInstant(figures.generatedAt, figures.period.timeZone))}, dal più vecchio.</p>${blocks.join('')}<p>${csvLink('attesa', options)}</p></section>`;
 }
 
 function yearNav(options: Required<DashboardPageOptions>): string {
@@ -297,7 +302,7 @@ function yearNav(options: Required<DashboardPageOptions>): string {
 	const links = years.map((year) =>
 		year === options.selectedYear
 			? `<strong aria-current="page">${year}</strong>`
-			: `<a href="${escapeHtml(link(options.pageUrl, { anno: year }))}">${year}</a>`,
+			: `<a href="${escapeHtml(link(options.pageUrl, { anno: year }))}" target="_top">${year}</a>`,
 	);
 	const choices = years
 		.map(
@@ -305,7 +310,7 @@ function yearNav(options: Required<DashboardPageOptions>): string {
 				`<option value="${year}"${year === options.selectedYear ? ' selected' : ''}>${year}</option>`,
 		)
 		.join('');
-	return `<nav class="years" aria-label="Anno">${links.join('')}<form method="get" action="${escapeHtml(options.pageUrl)}"><label for="anno">Anno</label><select id="anno" name="anno">${choices}</select><button type="submit">Mostra</button></form></nav>`;
+	return `<nav class="years" aria-label="Anno">${links.join('')}<form method="get" action="${escapeHtml(options.pageUrl)}" target="_top"><label for="anno">Anno</label><select id="anno" name="anno">${choices}</select><button type="submit">Mostra</button></form></nav>`;
 }
 
 /** The dashboard page for `figures` (a year's, by month or week). Every value is HTML-escaped. */
@@ -347,7 +352,7 @@ ${waitingSection(figures, resolved)}
 <section class="panel" id="risposte"><h2>Tempo di risposta</h2>${answerChart(figures)}${table('risposte')}</section>
 <section class="panel" id="avvisi"><h2>Avvisi alle liste</h2>${reachChart(figures)}${table('avvisi')}${table('errori')}</section>
 <footer><p>Scarica i dati (CSV, separati da punto e virgola, per Excel):</p><ul>${FIGURES_TABLES.map(
-		(id) => `<li>${csvLink(figures, id, resolved, figuresTable(figures, id).title)}</li>`,
+		(id) => `<li>${csvLink(id, resolved)}</li>`,
 	).join(
 		'',
 	)}</ul><p>Solo numeri aggregati: nessun numero di telefono, nome o testo dei cittadini.</p></footer>

@@ -23,7 +23,7 @@ const ALLOWED = new Set(
 	),
 );
 const ATTRIBUTES = new Set(
-	'lang charset name content http-equiv class id aria-label aria-current aria-labelledby aria-hidden href download method action for value selected type scope colspan style viewBox role font-size x y x1 x2 y1 y2 cx cy r d fill stroke stroke-width stroke-dasharray text-anchor font-weight width height data-series'.split(
+	'lang charset name content http-equiv class id aria-label aria-current aria-labelledby aria-hidden href target method action for value selected type scope colspan style viewBox role font-size x y x1 x2 y1 y2 cx cy r d fill stroke stroke-width stroke-dasharray text-anchor font-weight width height data-series'.split(
 		' ',
 	),
 );
@@ -98,8 +98,15 @@ describe.each<[string, Figures]>([
 		}
 	});
 
+	test('every link and the year form open in the top window (n8n serves the page in a sandboxed iframe)', () => {
+		const opening = [...html.matchAll(/<(a|form)\b[^>]*>/gu)].map((m) => m[0]);
+		expect(opening.length).toBeGreaterThan(7);
+		expect(opening.filter((tag) => !tag.includes(' target="_top"'))).toEqual([]);
+		expect(html).not.toContain(' download=');
+	});
+
 	test('offers the years and a CSV link for each table', () => {
-		expect(html).toContain('<a href="?anno=2025">2025</a>');
+		expect(html).toContain('<a href="?anno=2025" target="_top">2025</a>');
 		expect(html).toContain('<strong aria-current="page">2026</strong>');
 		expect(html).toContain('<option value="2026" selected>2026</option>');
 		for (const table of [
@@ -177,7 +184,9 @@ describe('what the page says', () => {
 			pageUrl: '/webhook/whatsurp/cruscotto',
 			csvBaseUrl: 'https://n8n.comune.example/webhook/whatsurp/cruscotto?x=1',
 		});
-		expect(html).toContain('<a href="/webhook/whatsurp/cruscotto?anno=2024">2024</a>');
+		expect(html).toContain(
+			'<a href="/webhook/whatsurp/cruscotto?anno=2024" target="_top">2024</a>',
+		);
 		expect(html).toContain(
 			'href="https://n8n.comune.example/webhook/whatsurp/cruscotto?x=1&amp;anno=2026&amp;csv=avvisi"',
 		);
