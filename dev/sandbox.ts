@@ -62,12 +62,16 @@ const services: SandboxService[] = [
 
 /** Login of the broadcast form in the sandbox (printed in the banner). */
 const SANDBOX_FORM_LOGIN = { user: 'urp', password: 'sandbox-avvisi' };
+/** Login of the dashboard in the sandbox (printed in the banner). */
+const SANDBOX_DASHBOARD_LOGIN = { user: 'urp', password: 'sandbox-cruscotto' };
 
 /** Credentials every sandbox gets, whatever the simulators: the subscription store in n8n's user folder. */
 const SANDBOX_CREDENTIALS: CredentialSpec[] = [
 	{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
 	// who may open the staff's broadcast form (workflows/broadcast.json); a throwaway sandbox password
 	{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: SANDBOX_FORM_LOGIN },
+	// who may open the dashboard (workflows/dashboard.json)
+	{ name: 'WhatsUrp – Cruscotto (accesso)', type: 'httpBasicAuth', data: SANDBOX_DASHBOARD_LOGIN },
 ];
 
 /**
@@ -326,6 +330,7 @@ async function main(): Promise<number> {
 		if (serviceLines.length > 0) lines.push('', ...serviceLines);
 		lines.push(
 			`Avvisi:    form at ${n8n.webhookBaseUrl}/form/avviso-whatsapp (login ${SANDBOX_FORM_LOGIN.user} / ${SANDBOX_FORM_LOGIN.password})`,
+			`Cruscotto: ${n8n.webhookBaseUrl}/webhook/whatsurp/cruscotto (login ${SANDBOX_DASHBOARD_LOGIN.user} / ${SANDBOX_DASHBOARD_LOGIN.password})`,
 		);
 		lines.push(
 			'',
