@@ -23,7 +23,7 @@ import {
 import { operationFor } from '../../nodes/shared/operations';
 import { runPerItem } from '../../nodes/shared/runner';
 import { runNode, TestNodeTypes } from '../helpers/runWorkflow';
-import { HOSTILE, HOSTILE_FIGURES, ONE_LIST } from '../unit/dashboard/fixtures';
+import { getFiguresItems, HOSTILE, HOSTILE_FIGURES, ONE_LIST } from '../unit/dashboard/fixtures';
 
 /** The dashboard's operations in a node of their own, as the Figures node's execute runs them. */
 class DashboardOperationsTestNode implements INodeType {
@@ -67,18 +67,59 @@ const item = (json: IDataObject): INodeExecutionData => ({ json });
 const figuresItem = (figures: unknown = ONE_LIST, extra: IDataObject = {}) =>
 	item({ figures: JSON.parse(JSON.stringify(figures)) as IDataObject, ...extra });
 
+/** The figures in the item's `figures` field (the Figures parameter set to read it). */
+const FROM_FIELD = { figures: '={{ $json.figures }}' };
+
 async function run(parameters: IDataObject, input: INodeExecutionData[], continueOnFail = false) {
 	return await runNode(nodeTypes, TYPE, parameters as INodeParameters, input, { continueOnFail });
 }
 
 async function single(parameters: IDataObject, input = figuresItem()): Promise<IDataObject> {
-	const result = await run(parameters, [input]);
+	const result = await run({ ...FROM_FIELD, ...parameters }, [input]);
 	expect(result.error()).toBeUndefined();
 	const [output] = result.outputs();
 	expect(output).toHaveLength(1);
 	expect(output[0].pairedItem).toEqual({ item: 0 });
 	return output[0].json;
 }
+
+describe('after Get Figures: the operations read its items and answer once, for the totals item', () => {
+	const items = () => getFiguresItems(ONE_LIST).map((json) => item(json as IDataObject));
+
+	test.each([
+		['dashboardPage', 'html'],
+		['figuresCsv', 'csv'],
+		['monthlyEmail', 'subject'],
+	])('%s', async (operation, field) => {
+		const result = await run({ operation, table: 'attesa' }, items());
+		expect(result.error()).toBeUndefined();
+		const [output] = result.outputs();
+		expect(output).toHaveLength(1);
+		expect(output[0].pairedItem).toEqual({ item: 12 });
+		expect(typeof output[0].json[field]).toBe('string');
+	});
+
+	test('the page and the CSV are those of the figures the items hold', async () => {
+		const [[page]] = (await run({ operation: 'dashboardPage' }, items())).outputs();
+		const [[direct]] = (
+			await run({ ...FROM_FIELD, operation: 'dashboardPage' }, [figuresItem()])
+		).outputs();
+		expect(page.json.html).toBe(direct.json.html);
+		const [[csv]] = (await run({ operation: 'figuresCsv', table: 'avvisi' }, items())).outputs();
+		expect(csv.json.csv).toBe(renderFiguresCsv(ONE_LIST, 'avvisi'));
+	});
+
+	test('Get Figures with Flat Columns is refused with a hint', async () => {
+		const flat = getFiguresItems(ONE_LIST);
+		flat[12] = { ...flat[12], lists: 'EMERGENZE' };
+		const result = await run(
+			{ operation: 'dashboardPage' },
+			flat.map((json) => item(json as IDataObject)),
+		);
+		expect(result.error()?.message).toMatch(/Flat Columns/u);
+		expect(result.error()?.description).toContain('Get Figures');
+	});
+});
 
 describe('Dashboard Page', () => {
 	test('the page of the item figures, with the years from First Year to the current one', async () => {
@@ -102,7 +143,7 @@ describe('Dashboard Page', () => {
 				operation: 'dashboardPage',
 				figures: JSON.stringify(ONE_LIST),
 				firstYear: 2026,
-				options: {
+				pageOptions: {
 					pageUrl: '/webhook/whatsurp/cruscotto',
 					csvBaseUrl: '/webhook/whatsurp/cruscotto',
 				},
@@ -137,9 +178,10 @@ describe('Figures CSV', () => {
 	test.each([['nessuna'], ['../../etc/passwd'], [''], ['<script>']])(
 		'the table %j is refused, naming the tables',
 		async (table) => {
-			const result = await run({ operation: 'figuresCsv', table: '={{ $json.query.csv }}' }, [
-				figuresItem(ONE_LIST, { query: { csv: table } }),
-			]);
+			const result = await run(
+				{ ...FROM_FIELD, operation: 'figuresCsv', table: '={{ $json.query.csv }}' },
+				[figuresItem(ONE_LIST, { query: { csv: table } })],
+			);
 			expect(result.error()?.message).toMatch(
 				/^No table ".*": the tables are iscritti, avvisi, errori, messaggi, segnalazioni, risposte, attesa$/u,
 			);
@@ -203,7 +245,11 @@ describe('errors', () => {
 
 	test('under continue-on-fail a bad item does not stop the good ones', async () => {
 		const [output] = (
-			await run({ operation: 'figuresCsv', table: 'messaggi' }, [item({}), figuresItem()], true)
+			await run(
+				{ ...FROM_FIELD, operation: 'figuresCsv', table: 'messaggi' },
+				[item({}), figuresItem()],
+				true,
+			)
 		).outputs();
 		expect(output).toHaveLength(2);
 		expect(output[0].json.error).toMatch(/no figures/u);

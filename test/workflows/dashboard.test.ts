@@ -101,9 +101,11 @@ describe('workflows/dashboard.json', () => {
 		expect(next("Numeri dell'anno")).toEqual(['CSV richiesto?']);
 		expect(next('CSV richiesto?', 0)).toEqual(['Tabella CSV']);
 		expect(next('CSV richiesto?', 1)).toEqual(['Pagina del cruscotto']);
-		expect(node('Pagina del cruscotto').parameters).toMatchObject({
+		// the Figures parameter left empty: the page reads Get Figures' items
+		expect(node('Pagina del cruscotto').parameters).toEqual({
 			operation: 'dashboardPage',
-			figures: '={{ $json.figures }}',
+			firstYear: 2024,
+			pageOptions: {},
 		});
 		expect(next('Pagina del cruscotto')).toEqual(['Risposta pagina']);
 		expect(node('Risposta pagina').parameters).toMatchObject({
@@ -126,10 +128,8 @@ describe('workflows/dashboard.json', () => {
 	});
 
 	test('a CSV is the table of ?csv=, downloaded with its content type and file name', () => {
-		expect(node('Tabella CSV').parameters).toMatchObject({
-			operation: 'figuresCsv',
-			figures: '={{ $json.figures }}',
-		});
+		expect(node('Tabella CSV').parameters).not.toHaveProperty('figures');
+		expect(node('Tabella CSV').parameters).toMatchObject({ operation: 'figuresCsv' });
 		expect(node('Tabella CSV').parameters.table).toContain('.query.csv');
 		expect(next('Tabella CSV')).toEqual(['Risposta CSV']);
 		const respond = node('Risposta CSV').parameters as {
@@ -208,22 +208,18 @@ describe('workflows/dashboard.json', () => {
 		expect(decide(after)).toBe(false);
 	});
 
-	test.each<[string, number, number]>([
-		['2027-01-04T08:00:00Z', 2026, 12],
-		['2026-03-02T08:00:00Z', 2026, 2],
-		['2026-12-01T08:00:00Z', 2026, 11],
-	])('on %s the figures are of %d-%d', (now, year, month) => {
-		const figures = node('Numeri del mese scorso').parameters;
-		expect(figures).toMatchObject({ operation: 'getFigures', period: 'month' });
-		expect(evaluate(figures.year as string, { now: new Date(now) })).toBe(year);
-		expect(evaluate(figures.month as string, { now: new Date(now) })).toBe(month);
+	test("the email's figures are the previous month's, by week", () => {
+		expect(node('Numeri del mese scorso').parameters).toEqual({
+			operation: 'getFigures',
+			period: 'previousMonth',
+			granularity: 'week',
+		});
 	});
 
 	test("the email's address and texts are in Impostazioni only, its placeholders all known", () => {
 		expect(next('Numeri del mese scorso')).toEqual(['Email del mese']);
 		expect(node('Email del mese').parameters).toEqual({
 			operation: 'monthlyEmail',
-			figures: '={{ $json.figures }}',
 			subject: "={{ $('Impostazioni').first().json.oggetto }}",
 			opening: "={{ $('Impostazioni').first().json.apertura }}",
 			closing: "={{ $('Impostazioni').first().json.chiusura }}",

@@ -16,4 +16,10 @@ export {
 	type FiguresTableId,
 	type Table,
 } from './tables';
-export { DashboardInputError, parseFigures, yearFromQuery, yearsBetween } from './input';
+export {
+	DashboardInputError,
+	figuresFromItems,
+	parseFigures,
+	yearFromQuery,
+	yearsBetween,
+} from './input';

@@ -167,3 +167,65 @@ export function yearsBetween(first: number, last: number): number[] {
 	const from = Math.max(first, last - 99);
 	return Array.from({ length: Math.max(0, last - from + 1) }, (_, at) => last - at);
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The figures back from the items of the Figures node's Get Figures (without Flat Columns): one item
+ * per row (`row: '2026-03'`, `from`, `to` and the row's figures), then the totals item (`row: 'totals'`,
+ * the period's `from`, `to`, `timeZone`, `granularity`, `generatedAt`, `lists`, the totals' figures and
+ * `waiting`). `at` is the totals item's index; its rows are the items before it, back to the previous
+ * totals item. Checked like {@link parseFigures}.
+ */
+export function figuresFromItems(items: readonly unknown[], at: number): Figures {
+	const totals = items[at];
+	if (!isRecord(totals) || totals.row !== 'totals') {
+		throw new DashboardInputError(
+			`Item ${at} is not the totals item of Get Figures (row: "totals")`,
+			'figures',
+		);
+	}
+	if (!Array.isArray(totals.lists)) {
+		throw new DashboardInputError(
+			'The totals item has flat columns: turn off «Flat Columns» in Get Figures',
+			'figures',
+		);
+	}
+	let first = at;
+	while (
+		first > 0 &&
+		isRecord(items[first - 1]) &&
+		(items[first - 1] as Record<string, unknown>).row !== 'totals'
+	) {
+		first--;
+	}
+	const rows = items.slice(first, at).map((item) => {
+		const { row, from, to, subscribers, broadcasts, messages, service } = item as Record<
+			string,
+			unknown
+		>;
+		return { key: row, from, to, subscribers, broadcasts, messages, service };
+	});
+	const {
+		from,
+		to,
+		timeZone,
+		granularity,
+		generatedAt,
+		lists,
+		subscribers,
+		broadcasts,
+		messages,
+		service,
+		waiting,
+	} = totals;
+	return parseFigures({
+		period: { from, to, timeZone, granularity },
+		generatedAt,
+		lists,
+		rows,
+		totals: { subscribers, broadcasts, messages, service },
+		waiting,
+	});
+}

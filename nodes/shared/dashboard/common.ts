@@ -11,7 +11,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { DashboardInputError, parseFigures } from '../../core/dashboard';
+import { DashboardInputError, figuresFromItems, parseFigures } from '../../core/dashboard';
 import type { Figures } from '../../core/figures/types';
 
 export type DashboardOperation = 'dashboardPage' | 'figuresCsv' | 'monthlyEmail';
@@ -28,21 +28,24 @@ export interface DashboardOperationModule {
 	): Promise<IDataObject[]>;
 }
 
-/** The Figures parameter every dashboard operation has: the whole figures of one period. */
+/**
+ * The Figures parameter every dashboard operation has. Empty (the default): the operation reads the items
+ * of Get Figures before it (its rows and its totals item) and gives its output once, for the totals
+ * item. Else the whole figures of one period, as an object or JSON text.
+ */
 export const figuresProperty: INodeProperties = {
 	displayName: 'Figures',
 	name: 'figures',
 	type: 'json',
-	default: '={{ $json.figures }}',
-	required: true,
+	default: '',
 	description:
-		"The figures of one period, as Get Figures gives them in its item's <code>figures</code> field",
+		'Leave empty to read the items of Get Figures before this node (its rows and its totals item); or an expression giving the whole figures of one period',
 };
 
 /** The Italian hint for each field a DashboardInputError may name. */
 function hintFor(field: string): string {
 	if (field.startsWith('figures')) {
-		return 'Il campo «Figures» deve contenere i numeri di un periodo come li dà «Get Figures» (per esempio {{ $json.figures }}).';
+		return 'Mettere questo nodo dopo «Get Figures» (senza «Flat Columns») lasciando vuoto il campo «Figures», oppure scrivere in «Figures» i numeri di un periodo (per esempio {{ $json.figures }}).';
 	}
 	if (field === 'anno') return "L'anno va scritto con quattro cifre, per esempio ?anno=2026.";
 	return `Controllare il parametro «${field}».`;
@@ -63,24 +66,31 @@ export function asNodeError(
 	return error;
 }
 
-/** The item's figures, checked (a JSON text is read too). */
-export function readFigures(context: IExecuteFunctions, itemIndex: number): Figures {
-	let value = context.getNodeParameter('figures', itemIndex, undefined) as unknown;
+/**
+ * The item's figures, checked: the Figures parameter's (an object or JSON text), else those of Get
+ * Figures' items when the item is their totals item; null for one of their row items (the operation
+ * gives nothing for it: its output comes once, with the totals item).
+ */
+export function readFigures(context: IExecuteFunctions, itemIndex: number): Figures | null {
+	let value = context.getNodeParameter('figures', itemIndex, '') as unknown;
 	const missing = (message: string) =>
 		new NodeOperationError(context.getNode(), message, {
 			itemIndex,
 			description: hintFor('figures'),
 		});
-	if (typeof value === 'string') {
+	if (typeof value === 'string' && value.trim() !== '') {
 		try {
 			value = JSON.parse(value) as unknown;
 		} catch {
 			throw missing('The figures are not JSON');
 		}
 	}
-	if (value === undefined || value === null || value === '')
-		throw missing('The item has no figures');
-	return parseFigures(value);
+	if (value !== undefined && value !== null && value !== '') return parseFigures(value);
+	const items = context.getInputData().map((item) => item.json as unknown);
+	const row = (items[itemIndex] as { row?: unknown } | undefined)?.row;
+	if (row === 'totals') return figuresFromItems(items, itemIndex);
+	if (typeof row === 'string') return null;
+	throw missing('The item has no figures');
 }
 
 /** Runs an operation's body with the dashboard's errors mapped. */

@@ -18,8 +18,8 @@ export const description: INodeProperties[] = forOperations(
 				'The first year the year selector offers; it offers every year from this one to the current one',
 		},
 		{
-			displayName: 'Options',
-			name: 'options',
+			displayName: 'Page Options',
+			name: 'pageOptions',
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
@@ -55,8 +55,9 @@ function yearIn(iso: string, timeZone: string): number {
 
 export const execute = dashboardExecute(function (itemIndex): IDataObject[] {
 	const figures = readFigures(this, itemIndex);
+	if (figures === null) return [];
 	const firstYear = this.getNodeParameter('firstYear', itemIndex, 2024) as number;
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
+	const options = this.getNodeParameter('pageOptions', itemIndex, {}) as {
 		csvBaseUrl?: string;
 		pageUrl?: string;
 	};

@@ -39,6 +39,7 @@ export const execute = dashboardExecute(function (itemIndex): IDataObject[] {
 		);
 	}
 	const figures = readFigures(this, itemIndex);
+	if (figures === null) return [];
 	const fileName = csvFileName(figures, table);
 	return [
 		{

@@ -50,6 +50,7 @@ export const description: INodeProperties[] = forOperations(
 
 export const execute = dashboardExecute(function (itemIndex): IDataObject[] {
 	const figures = readFigures(this, itemIndex);
+	if (figures === null) return [];
 	const text = (name: string) => String(this.getNodeParameter(name, itemIndex, '') ?? '');
 	const email = monthlyEmail(figures, {
 		subject: text('subject'),

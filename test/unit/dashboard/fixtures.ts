@@ -329,3 +329,24 @@ export const HOSTILE_FIGURES: Figures = (() => {
 	);
 	return { ...figures, period: { ...figures.period, from: `2026-01-01${HOSTILE}` } };
 })();
+
+/**
+ * The items the Figures node's Get Figures gives for `figures` (without Flat Columns): one per row,
+ * then the totals item with the period, the lists and what is waiting (its documented shape).
+ */
+export function getFiguresItems(figures: Figures): Array<Record<string, unknown>> {
+	return [
+		...figures.rows.map(({ key, ...rest }) => ({ row: key, ...rest })),
+		{
+			row: 'totals',
+			from: figures.period.from,
+			to: figures.period.to,
+			timeZone: figures.period.timeZone,
+			granularity: figures.period.granularity,
+			generatedAt: figures.generatedAt,
+			lists: figures.lists,
+			...figures.totals,
+			waiting: figures.waiting,
+		},
+	];
+}

@@ -1,11 +1,12 @@
 /** What the dashboard reads from an item: figures checked field by field, the year of `?anno=`. */
 import {
 	DashboardInputError,
+	figuresFromItems,
 	parseFigures,
 	yearFromQuery,
 	yearsBetween,
 } from '../../../nodes/core/dashboard';
-import { ONE_LIST } from './fixtures';
+import { getFiguresItems, HOSTILE_FIGURES, ONE_LIST, SEVERAL_LISTS } from './fixtures';
 
 function fieldOf(run: () => unknown): string {
 	try {
@@ -90,6 +91,49 @@ describe('parseFigures', () => {
 		],
 	])('%s → %s', (_label, change, field) => {
 		expect(fieldOf(() => parseFigures(change(clone())))).toBe(field);
+	});
+});
+
+describe('figuresFromItems: the items of Get Figures back into figures', () => {
+	test.each([
+		['one list', ONE_LIST],
+		['several lists', SEVERAL_LISTS],
+		['hostile strings', HOSTILE_FIGURES],
+	])('%s, through JSON as n8n passes items', (_label, figures) => {
+		const items = JSON.parse(JSON.stringify(getFiguresItems(figures))) as unknown[];
+		expect(items).toHaveLength(13);
+		expect(figuresFromItems(items, 12)).toEqual(figures);
+	});
+
+	test('two runs of Get Figures in one input: each totals item takes its own rows', () => {
+		const items = [...getFiguresItems(SEVERAL_LISTS), ...getFiguresItems(ONE_LIST)];
+		expect(figuresFromItems(items, 12)).toEqual(SEVERAL_LISTS);
+		expect(figuresFromItems(items, 25)).toEqual(ONE_LIST);
+	});
+
+	test.each<[string, (items: Loose[]) => unknown[], number, string]>([
+		['a row item', (items) => items, 3, 'figures'],
+		[
+			'flat columns',
+			(items) => [...items.slice(0, 12), { ...items[12], lists: 'EMERGENZE' }],
+			12,
+			'figures',
+		],
+		[
+			'a malformed row',
+			(items) => [{ ...items[0], messages: null }, ...items.slice(1)],
+			12,
+			'figures.rows[0].messages',
+		],
+		[
+			'no waiting on the totals',
+			(items) => [...items.slice(0, 12), { ...items[12], waiting: undefined }],
+			12,
+			'figures.waiting',
+		],
+	])('%s is refused', (_label, change, at, field) => {
+		const items = JSON.parse(JSON.stringify(getFiguresItems(ONE_LIST))) as Loose[];
+		expect(fieldOf(() => figuresFromItems(change(items), at))).toBe(field);
 	});
 });
 
