@@ -49,6 +49,8 @@ export interface SeedResult {
 	broadcasts: number;
 	/** Recipients the broadcasts claimed; of them accepted (sent), failed, then delivered and read. */
 	recipients: number;
+	/** Recipients found no longer subscribed when their turn came (not messaged). */
+	unsubscribedMidway: number;
 	accepted: number;
 	failed: number;
 	delivered: number;
@@ -126,7 +128,9 @@ interface HistoryEvent {
 	run: () => Promise<void>;
 }
 
-const citizenOf = (index: number): CitizenIdentity => ({ waId: `39300${String(index).padStart(7, '0')}` });
+const citizenOf = (index: number): CitizenIdentity => ({
+	waId: `39300${String(index).padStart(7, '0')}`,
+});
 
 /** When a message arrives: mostly in office hours on working days, some in the evening or at night. */
 function arrival(random: Random, day: DateTime): number {
@@ -163,6 +167,7 @@ export async function seedHistory(
 		erased: 0,
 		broadcasts: 0,
 		recipients: 0,
+		unsubscribedMidway: 0,
 		accepted: 0,
 		failed: 0,
 		delivered: 0,
@@ -181,7 +186,11 @@ export async function seedHistory(
 		milliseconds: 0,
 	};
 	if ((await store.count({})).length > 0) {
-		return { ...result, skipped: 'the store already has subscriptions', milliseconds: Date.now() - started };
+		return {
+			...result,
+			skipped: 'the store already has subscriptions',
+			milliseconds: Date.now() - started,
+		};
 	}
 
 	const end = now.getTime();
@@ -204,7 +213,8 @@ export async function seedHistory(
 		const joined = before
 			? start - Math.floor(random() * 2 * 365 * DAY) - HOUR
 			: start + Math.floor(random() ** 1.3 * (end - start - HOUR));
-		const lists = random() < 0.55 ? [...SEED_LISTS] : random() < 0.85 ? ['EMERGENZE'] : ['PUBBLICAUTILITA'];
+		const lists =
+			random() < 0.55 ? [...SEED_LISTS] : random() < 0.85 ? ['EMERGENZE'] : ['PUBBLICAUTILITA'];
 		result.citizens++;
 		at(joined, async () => {
 			await store.requestSubscription(who, lists, { ...ctx(joined), policyVersion: POLICY });
@@ -249,7 +259,11 @@ export async function seedHistory(
 
 	// Alerts: EMERGENZE most weeks on Tuesday at 10, PUBBLICAUTILITA every fourth week on Thursday at 11.
 	let week = 0;
-	for (let monday = first.startOf('week'); monday.toMillis() < end; monday = monday.plus({ weeks: 1 })) {
+	for (
+		let monday = first.startOf('week');
+		monday.toMillis() < end;
+		monday = monday.plus({ weeks: 1 })
+	) {
 		week++;
 		const plan: Array<[string, DateTime]> = [];
 		if (random() < 0.85) plan.push(['EMERGENZE', monday.plus({ days: 1, hours: 10 })]);
@@ -271,12 +285,30 @@ export async function seedHistory(
 		for (let q = 0; q < questions; q++) {
 			const time = arrival(random, day);
 			if (time >= end) continue;
-			planQuestion(store, result, at, random, time, end, citizenOf(Math.floor(random() * citizens)), ctx);
+			planQuestion(
+				store,
+				result,
+				at,
+				random,
+				time,
+				end,
+				citizenOf(Math.floor(random() * citizens)),
+				ctx,
+			);
 		}
 		for (let r = 0; r < reports; r++) {
 			const time = arrival(random, day);
 			if (time >= end) continue;
-			planReport(store, result, at, random, time, end, citizenOf(Math.floor(random() * citizens)), ctx);
+			planReport(
+				store,
+				result,
+				at,
+				random,
+				time,
+				end,
+				citizenOf(Math.floor(random() * citizens)),
+				ctx,
+			);
 		}
 	}
 
@@ -300,7 +332,12 @@ async function sendBroadcast(
 	time: number,
 	random: Random,
 ): Promise<void> {
-	const message = { type: 'template', template: 'avviso_comune', language: 'it', body: [`Avviso ${id}`] };
+	const message = {
+		type: 'template',
+		template: 'avviso_comune',
+		language: 'it',
+		body: [`Avviso ${id}`],
+	};
 	const begun = await store.broadcasts.begin({
 		id,
 		list,
@@ -326,6 +363,7 @@ async function sendBroadcast(
 			claim: page,
 			heartbeat: true,
 		});
+		result.unsubscribedMidway += step.unsubscribed.length;
 		outcomes = step.claimed.map((candidate): DeliveryOutcome => {
 			result.recipients++;
 			if (random() < 0.025) {
@@ -376,12 +414,18 @@ async function sendBroadcast(
 		result.delivered++;
 		if (random() < 0.72) {
 			result.read++;
-			return [{ wamid, status: 'delivered' }, { wamid, status: 'read' }];
+			return [
+				{ wamid, status: 'delivered' },
+				{ wamid, status: 'read' },
+			];
 		}
 		return [{ wamid, status: 'delivered' }];
 	});
 	for (let from = 0; from < updates.length; from += 1000) {
-		await store.recordDeliveryStatuses(updates.slice(from, from + 1000), new Date(clock + 5 * MINUTE));
+		await store.recordDeliveryStatuses(
+			updates.slice(from, from + 1000),
+			new Date(clock + 5 * MINUTE),
+		);
 	}
 }
 
