@@ -15,7 +15,7 @@ import {
 	signedNumber,
 } from './format';
 import { escapeHtml } from './html';
-import { WAITING_GROUPS, waitingTotal } from './tables';
+import { WAITING_GROUPS, waitingCases, waitingTotal } from './tables';
 
 export interface MonthlyEmailTexts {
 	/** Placeholders: see {@link MONTHLY_EMAIL_PLACEHOLDERS}. */
@@ -136,10 +136,6 @@ function sections(figures: Figures): Section[] {
 	return [subscribers, broadcasts, messages, service, waiting];
 }
 
-function waitingCount(figures: Figures): number {
-	return WAITING_GROUPS.reduce((sum, [field]) => sum + waitingTotal(figures, field), 0);
-}
-
 /** The email for `figures` (last month's); `texts` replace the default subject, opening and closing. */
 export function monthlyEmail(figures: Figures, texts: MonthlyEmailTexts = {}): MonthlyEmail {
 	const values: PlaceholderValues = {
@@ -149,7 +145,7 @@ export function monthlyEmail(figures: Figures, texts: MonthlyEmailTexts = {}): M
 		domande: italianNumber(figures.totals.messages.questions),
 		segnalazioni: italianNumber(figures.totals.messages.reports),
 		avvisi: italianNumber(figures.totals.broadcasts.reduce((sum, b) => sum + b.count, 0)),
-		in_attesa: italianNumber(waitingCount(figures)),
+		in_attesa: italianNumber(waitingCases(figures)),
 		cruscotto: texts.dashboardUrl ?? '',
 	};
 	const pick = (text: string | undefined, fallback: string) =>

@@ -24,6 +24,7 @@ import {
 	WAITING_COLUMNS,
 	WAITING_GROUPS,
 	waitingCells,
+	waitingCases,
 	waitingTotal,
 	type Cell,
 	type Column,
@@ -258,7 +259,7 @@ function reachChart(figures: Figures): string {
 
 function cards(figures: Figures): string {
 	const t = figures.totals;
-	const waiting = WAITING_GROUPS.reduce((sum, [field]) => sum + waitingTotal(figures, field), 0);
+	const waiting = waitingCases(figures);
 	const card = (value: string, label: string) =>
 		`<div class="card"><span class="n">${escapeHtml(value)}</span><span class="l">${escapeHtml(label)}</span></div>`;
 	return `<div class="cards">${[

@@ -252,6 +252,16 @@ export function waitingTotal(figures: Figures, group: WaitingGroup): number {
 		: listed;
 }
 
+/**
+ * How many cases are waiting, each once: a report received and not routed is both "not registered" and
+ * "not routed" (the figures' groups overlap there by definition), so those are counted once.
+ */
+export function waitingCases(figures: Figures): number {
+	const sum = WAITING_GROUPS.reduce((total, [field]) => total + waitingTotal(figures, field), 0);
+	const both = figures.waiting.notRouted.filter((one) => one.kind === 'report').length;
+	return sum - both;
+}
+
 /** One waiting case as cells: the group, its number, kind, state, route, opened, age, out of hours. */
 export function waitingCells(group: string, one: WaitingCase, timeZone: string): Cell[] {
 	return [

@@ -3,7 +3,11 @@
  * with its title, description and table of numbers, the year selector and CSV links, and every value a
  * store could hand over escaped (a list named `<script>` is text).
  */
-import { DashboardInputError, renderDashboardPage } from '../../../nodes/core/dashboard';
+import {
+	DashboardInputError,
+	monthlyEmail,
+	renderDashboardPage,
+} from '../../../nodes/core/dashboard';
 import type { Figures } from '../../../nodes/core/figures/types';
 import {
 	EMPTY_YEAR,
@@ -12,6 +16,7 @@ import {
 	HOSTILE_FIGURES,
 	ONE_LIST,
 	SEVERAL_LISTS,
+	waitingCase,
 } from './fixtures';
 
 const OPTIONS = { years: [2024, 2025, 2026], selectedYear: 2026 };
@@ -212,6 +217,27 @@ describe('what the page says', () => {
 		expect(html).toContain('<h3>Domande senza risposta: 1.200</h3>');
 		expect(html).toContain('<p class="meta">Qui i 2 più vecchi.</p>');
 		expect(html).toContain('<span class="n">1.201</span><span class="l">in attesa adesso</span>');
+	});
+
+	test('a report received and routed nowhere is one case waiting, though in two groups', () => {
+		const report = waitingCase(70, { kind: 'report', state: 'received', routedTo: null });
+		const question = waitingCase(71, { state: 'received', routedTo: null });
+		const figures = {
+			...ONE_LIST,
+			waiting: {
+				openQuestions: [waitingCase(41)],
+				reportsNotRegistered: [
+					waitingCase(12, { kind: 'report', routedTo: 'urp_mailbox' }),
+					report,
+				],
+				notRouted: [report, question],
+			},
+		} as Figures;
+		const html = renderDashboardPage(figures, OPTIONS);
+		expect(html).toContain('<h3>Segnalazioni non registrate: 2</h3>');
+		expect(html).toContain('<h3>Casi non inoltrati: 2</h3>');
+		expect(html).toContain('<span class="n">4</span><span class="l">in attesa adesso</span>');
+		expect(monthlyEmail(figures).text).toContain('(4 casi)');
 	});
 
 	test('the selected year is offered even when the list of years misses it', () => {
