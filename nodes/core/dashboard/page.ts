@@ -311,7 +311,10 @@ function yearNav(options: Required<DashboardPageOptions>): string {
 				`<option value="${year}"${year === options.selectedYear ? ' selected' : ''}>${year}</option>`,
 		)
 		.join('');
-	return `<nav class="years" aria-label="Anno">${links.join('')}<form method="get" action="${escapeHtml(options.pageUrl)}" target="_top"><label for="anno">Anno</label><select id="anno" name="anno">${choices}</select><button type="submit">Mostra</button></form></nav>`;
+	// an empty action is the document's own URL, which in n8n's srcdoc frame is about:srcdoc; `?` is
+	// resolved against the base URL (the page's address) and the form then sets the query
+	const action = options.pageUrl === '' ? '?' : options.pageUrl;
+	return `<nav class="years" aria-label="Anno">${links.join('')}<form method="get" action="${escapeHtml(action)}" target="_top"><label for="anno">Anno</label><select id="anno" name="anno">${choices}</select><button type="submit">Mostra</button></form></nav>`;
 }
 
 /** The dashboard page for `figures` (a year's, by month or week). Every value is HTML-escaped. */

@@ -114,6 +114,8 @@ describe.each<[string, Figures]>([
 		expect(html).toContain('<a href="?anno=2025" target="_top">2025</a>');
 		expect(html).toContain('<strong aria-current="page">2026</strong>');
 		expect(html).toContain('<option value="2026" selected>2026</option>');
+		// never an empty action: in n8n's srcdoc frame that would be about:srcdoc
+		expect(html).toContain('<form method="get" action="?" target="_top">');
 		for (const table of [
 			'iscritti',
 			'avvisi',
