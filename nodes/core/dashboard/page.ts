@@ -47,11 +47,13 @@ export interface DashboardPageOptions {
 }
 
 /**
- * The page's Content-Security-Policy (a meta tag): nothing may load, inline styles only. n8n 2 serves an
- * HTML answer of Respond to Webhook inside a sandboxed iframe (srcdoc, an opaque origin, downloads not
- * allowed): so the year links, the year form and the CSV links open in the top window (`target="_top"`,
- * which n8n's sandbox allows on a click) and a CSV is downloaded by its Content-Disposition, not by a
- * `download` attribute; `form-action 'self'` would match nothing in an opaque origin and is left out.
+ * The page's Content-Security-Policy (a meta tag): nothing may load, inline styles only. n8n 2.41 adds
+ * its own to an HTML webhook answer (`sandbox …`: an opaque origin; forms, downloads and navigation by
+ * a click allowed), and both apply. Earlier n8n versions put the answer in a sandboxed srcdoc iframe
+ * instead: so the year links, the year form and the CSV links open in the top window
+ * (`target="_top"`, the page itself when there is no frame), a CSV is downloaded by its
+ * Content-Disposition rather than a `download` attribute, and the CSP has no `form-action 'self'`
+ * (which would match nothing in an opaque origin).
  */
 export const DASHBOARD_CSP =
 	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'";
@@ -311,7 +313,7 @@ function yearNav(options: Required<DashboardPageOptions>): string {
 				`<option value="${year}"${year === options.selectedYear ? ' selected' : ''}>${year}</option>`,
 		)
 		.join('');
-	// an empty action is the document's own URL, which in n8n's srcdoc frame is about:srcdoc; `?` is
+	// an empty action is the document's own URL, which in a srcdoc frame is about:srcdoc; `?` is
 	// resolved against the base URL (the page's address) and the form then sets the query
 	const action = options.pageUrl === '' ? '?' : options.pageUrl;
 	return `<nav class="years" aria-label="Anno">${links.join('')}<form method="get" action="${escapeHtml(action)}" target="_top"><label for="anno">Anno</label><select id="anno" name="anno">${choices}</select><button type="submit">Mostra</button></form></nav>`;
