@@ -351,7 +351,17 @@ async function sendBroadcast(
 	let outcomes: DeliveryOutcome[] = [];
 	const sent: string[] = [];
 	for (;;) {
-		const page = await store.broadcasts.scan({ id, list, createdAt, afterKey, limit: PAGE });
+		// The ledger finds who left the list during an alert by the subscription's updated_at, which is
+		// the real clock of the write, not the history's time: every citizen who ever left would look as
+		// if they left during every later alert. The history has nobody leaving during an alert, so the
+		// scan looks for active subscribers only (a `createdAt` after any write).
+		const page = await store.broadcasts.scan({
+			id,
+			list,
+			createdAt: '9999-12-31T00:00:00.000Z',
+			afterKey,
+			limit: PAGE,
+		});
 		clock += Math.max(1000, (page.length / 80) * 1000); // Meta's 80 messages a second
 		const step = await store.broadcasts.step({
 			id,
