@@ -32,6 +32,9 @@ import {
 	webhookEndpoints,
 } from './n8n/launcher';
 import { LOCAL_POSTGRES } from './n8n/queueMode';
+import { seedHistory } from './seed/history';
+import { openStore } from '../nodes/core/store';
+import { storeConfigFromCredential } from '../nodes/core/store/fromCredential';
 
 /** Something the sandbox runs next to n8n (a simulator). */
 export interface SandboxService {
@@ -62,12 +65,16 @@ const services: SandboxService[] = [
 
 /** Login of the broadcast form in the sandbox (printed in the banner). */
 const SANDBOX_FORM_LOGIN = { user: 'urp', password: 'sandbox-avvisi' };
+/** Login of the dashboard in the sandbox (printed in the banner). */
+const SANDBOX_DASHBOARD_LOGIN = { user: 'urp', password: 'sandbox-cruscotto' };
 
 /** Credentials every sandbox gets, whatever the simulators: the subscription store in n8n's user folder. */
 const SANDBOX_CREDENTIALS: CredentialSpec[] = [
 	{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: { backend: 'sqlite', path: '' } },
 	// who may open the staff's broadcast form (workflows/broadcast.json); a throwaway sandbox password
 	{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: SANDBOX_FORM_LOGIN },
+	// who may open the dashboard (workflows/dashboard.json)
+	{ name: 'WhatsUrp – Cruscotto (accesso)', type: 'httpBasicAuth', data: SANDBOX_DASHBOARD_LOGIN },
 ];
 
 /**
@@ -85,6 +92,32 @@ function inQueueMode(credential: CredentialSpec): CredentialSpec {
 				data: { backend: 'postgres', ...LOCAL_POSTGRES, schema: 'whatsurp_sandbox', ssl: false },
 			}
 		: credential;
+}
+
+/**
+ * Seeds, once, a year of history into the sandbox's store (dev/seed/history.ts), so the dashboard shows
+ * something on first open; a store with subscriptions of its own is left as it is. Skipped with
+ * `WHATSURP_SANDBOX_HISTORY=0`. Returns the banner's line.
+ */
+async function seedSandboxHistory(
+	credentials: CredentialSpec[],
+	stateDir: string,
+): Promise<string> {
+	if (process.env.WHATSURP_SANDBOX_HISTORY === '0')
+		return 'Storico:   not seeded (WHATSURP_SANDBOX_HISTORY=0)';
+	const credential = credentials.find((one) => one.type === 'whatsUrpStore');
+	if (credential === undefined) return 'Storico:   no store credential';
+	// the store the nodes open: n8n's user folder is <stateDir>/.n8n (N8N_USER_FOLDER is stateDir)
+	const store = await openStore(storeConfigFromCredential(credential.data, join(stateDir, '.n8n')));
+	try {
+		console.log('Seeding the store with a year of history (once)…');
+		const seeded = await seedHistory(store, { log: (line) => console.log(line) });
+		return seeded.seeded
+			? `Storico:   a year of history seeded (${seeded.citizens} citizens, ${seeded.broadcasts} alerts, ${seeded.questions} questions, ${seeded.reports} reports) in ${(seeded.milliseconds / 1000).toFixed(1)} s`
+			: `Storico:   kept (${seeded.skipped})`;
+	} finally {
+		await store.close();
+	}
 }
 
 /** Body sent in the printed curl line of a POST webhook, unless the workflow pins sample data for it. */
@@ -288,6 +321,8 @@ async function main(): Promise<number> {
 		}
 
 		const stateDir = join(repo, '.state', QUEUE ? 'sandbox-queue' : 'sandbox');
+		const storeCredentials = QUEUE ? credentials.map(inQueueMode) : credentials;
+		serviceLines.push(await seedSandboxHistory(storeCredentials, stateDir));
 		if (QUEUE)
 			console.log(
 				`Queue mode: main on ${port}, webhook processor on ${port + 1}, 2 workers, PostgreSQL and Redis on 127.0.0.1`,
@@ -298,7 +333,7 @@ async function main(): Promise<number> {
 			port,
 			fresh: false,
 			env,
-			credentials: QUEUE ? credentials.map(inQueueMode) : credentials,
+			credentials: storeCredentials,
 			queue: QUEUE ? { workers: 2 } : undefined,
 		});
 		const synced = await syncWorkflows(n8n, stateDir, workflows);
@@ -326,6 +361,7 @@ async function main(): Promise<number> {
 		if (serviceLines.length > 0) lines.push('', ...serviceLines);
 		lines.push(
 			`Avvisi:    form at ${n8n.webhookBaseUrl}/form/avviso-whatsapp (login ${SANDBOX_FORM_LOGIN.user} / ${SANDBOX_FORM_LOGIN.password})`,
+			`Cruscotto: ${n8n.webhookBaseUrl}/webhook/whatsurp/cruscotto (login ${SANDBOX_DASHBOARD_LOGIN.user} / ${SANDBOX_DASHBOARD_LOGIN.password})`,
 		);
 		lines.push(
 			'',

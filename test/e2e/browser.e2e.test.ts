@@ -63,6 +63,8 @@ const PORTS = {
 };
 const MAILBOX_URL = `http://127.0.0.1:${PORTS.mailboxPage}/`;
 const FORM_LOGIN = { user: 'urp', password: 'browser-avvisi' };
+/** Login of the dashboard (workflows/dashboard.json). */
+const DASHBOARD_LOGIN = { user: 'urp', password: 'browser-cruscotto' };
 const VIEWPORT = { width: 1440, height: 900 };
 const STEP_TIMEOUT = 120_000;
 const OUR_TYPES = 'n8n-nodes-whatsurp.';
@@ -199,6 +201,7 @@ beforeAll(async () => {
 		sandboxWhatsAppCredential(simulator.baseUrl),
 		{ name: 'Archivio iscrizioni', type: 'whatsUrpStore', data: setup.storeCredential },
 		{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: FORM_LOGIN },
+		{ name: 'WhatsUrp – Cruscotto (accesso)', type: 'httpBasicAuth', data: DASHBOARD_LOGIN },
 	];
 	for (const service of services) {
 		const result = await service.start();

@@ -55,6 +55,11 @@ const CREDENTIALS: CredentialSpec[] = [
 	},
 	mailboxCredential(9),
 	{ name: 'Accesso modulo avvisi', type: 'httpBasicAuth', data: { user: 'urp', password: 'x' } },
+	{
+		name: 'WhatsUrp – Cruscotto (accesso)',
+		type: 'httpBasicAuth',
+		data: { user: 'urp', password: 'y' },
+	},
 	// a second credential of a type the files use: a name must still find its own one
 	{ name: 'Altra casella (SMTP)', type: 'smtp', data: { ...mailboxCredential(10).data } },
 ];

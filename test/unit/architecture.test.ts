@@ -18,6 +18,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
 	['conversation'],
 	['store'],
 	['broadcast', 'figures'],
+	['dashboard'],
 ];
 
 /** Packages the core may import, and the areas that may (all when undefined). */
