@@ -15,18 +15,13 @@ function copyAssets() {
 	return src(ASSETS, { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
-// TEMPORARY, revert this commit when merging with branch i17-figures: the WhatsUrp Figures node
-// (whatsUrpFigures), which workflows/dashboard.json uses, is built on that branch
-const NODES_OF_ANOTHER_BRANCH = ['whatsUrpFigures'];
-
 function ourNodeNames() {
 	const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
-	const names = pkg.n8n.nodes.map((file) => {
+	return pkg.n8n.nodes.map((file) => {
 		const exported = require(path.resolve(file));
 		const NodeClass = Object.values(exported)[0];
 		return new NodeClass().description.name;
 	});
-	return [...names, ...NODES_OF_ANOTHER_BRANCH.filter((name) => !names.includes(name))];
 }
 
 async function checkWorkflows() {

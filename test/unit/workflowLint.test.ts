@@ -16,11 +16,7 @@ function ourNodeNames(): string[] {
 	});
 }
 
-// TEMPORARY, revert this commit when merging with branch i17-figures: the WhatsUrp Figures node
-// (whatsUrpFigures), which workflows/dashboard.json uses, is built on that branch
-const NODES_OF_ANOTHER_BRANCH = ['whatsUrpFigures'];
-
-const options = { ourNodeNames: [...ourNodeNames(), ...NODES_OF_ANOTHER_BRANCH] };
+const options = { ourNodeNames: ourNodeNames() };
 
 function workflow(nodes: unknown[], extra: object = {}): string {
 	return JSON.stringify({ id: 'TestWorkflow0001', name: 'Test', nodes, connections: {}, ...extra });
