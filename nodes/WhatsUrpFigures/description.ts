@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from './operations/common';
 import { operations, type Operation } from './operations';
+import { dashboardOperationOptions } from './operations/dashboard';
 
 const show = (...operation: Operation[]) => ({ show: { operation } });
 
@@ -29,6 +30,7 @@ export const whatsUrpFiguresProperties: INodeProperties[] = [
 				action: 'Write the yearly summary in italian',
 				description: 'The year in a few Italian sentences, as in the city yearly report',
 			},
+			...dashboardOperationOptions,
 		],
 		default: 'getFigures',
 	},
@@ -114,6 +116,7 @@ export const whatsUrpFiguresProperties: INodeProperties[] = [
 		type: 'string',
 		default: 'Europe/Rome',
 		description: 'Where days, weeks and months are cut (the office time zone)',
+		displayOptions: show('getFigures', 'yearlySummary'),
 	},
 	...Object.values(operations).flatMap((module) =>
 		module.description.map((p) => ({
@@ -121,5 +124,5 @@ export const whatsUrpFiguresProperties: INodeProperties[] = [
 			displayOptions: p.displayOptions ?? show('getFigures'),
 		})),
 	),
-	optionsProperty,
+	{ ...optionsProperty, displayOptions: show('getFigures', 'yearlySummary') },
 ];

@@ -1,5 +1,5 @@
 /**
- * The dashboard's operations (nodes/shared/dashboard) run in-process in n8n-core, registered in a
+ * The dashboard's operations (nodes/WhatsUrpFigures/operations) run in-process in n8n-core, registered in a
  * test-only node as the WhatsUrp Figures node will register them: parameters and their expressions,
  * the figures read from the item, the outputs Respond to Webhook and Send Email take, and the errors
  * staff see (continue-on-fail included). Fed with hand-made figures (test/unit/dashboard/fixtures.ts).
@@ -19,7 +19,7 @@ import {
 	dashboardOperationOptions,
 	dashboardOperations,
 	dashboardProperties,
-} from '../../nodes/shared/dashboard';
+} from '../../nodes/WhatsUrpFigures/operations/dashboard';
 import { operationFor } from '../../nodes/shared/operations';
 import { runPerItem } from '../../nodes/shared/runner';
 import { runNode, TestNodeTypes } from '../helpers/runWorkflow';

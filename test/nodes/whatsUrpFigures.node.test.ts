@@ -261,4 +261,38 @@ describe('WhatsUrp Figures node', () => {
 		expect(items[0].json).toMatchObject({ keep: 1, error: expect.stringMatching(/YYYY-MM/) });
 		expect(items[1].pairedItem).toEqual({ item: 1 });
 	});
+
+	test('the dashboard operations of the same node read Get Figures items: the page, a CSV, the monthly email', async () => {
+		const [items] = (
+			await run({ operation: 'getFigures', period: 'year', year: 2026, options }, [{ json: {} }])
+		).outputs();
+		const [[page]] = (await run({ operation: 'dashboardPage', firstYear: 2025 }, items)).outputs();
+		const html = String(page.json.html);
+		expect(html).toContain('<svg');
+		expect(html).toContain('2026');
+		expect(html).not.toContain(CITIZEN.waId);
+		expect(html).not.toContain(CITIZEN.name);
+		const [[csv]] = (await run({ operation: 'figuresCsv', table: 'iscritti' }, items)).outputs();
+		const lines = String(csv.json.csv)
+			.replace(/^\uFEFF/, '')
+			.trim()
+			.split('\r\n');
+		expect(lines.length).toBeGreaterThan(1);
+		expect(lines.some((line) => line.includes('EMERGENZE'))).toBe(true);
+		const [[mail]] = (
+			await run(
+				{
+					operation: 'monthlyEmail',
+					subject: 'Numeri di {mese}',
+					opening: '',
+					closing: '',
+					dashboardUrl: '',
+				},
+				items,
+			)
+		).outputs();
+		expect(mail.json.subject).toMatch(/^Numeri di \S/);
+		expect(mail.json.subject).not.toContain('{mese}');
+		expect(String(mail.json.text)).not.toContain(CITIZEN.waId);
+	});
 });

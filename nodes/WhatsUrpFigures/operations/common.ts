@@ -13,8 +13,10 @@ import {
 } from '../../core/figures';
 import type { SubscriptionStore } from '../../core/store';
 
-/** The operations; the dashboard's page will add its own value here. */
-export type Operation = 'getFigures' | 'yearlySummary';
+import type { DashboardOperation } from './dashboardCommon';
+
+/** The operations: the figures themselves, then the dashboard's (page, CSV, monthly email). */
+export type Operation = 'getFigures' | 'yearlySummary' | DashboardOperation;
 
 export interface OperationModule {
 	/** The operation's own properties; those several operations share are in ../description.ts. */

@@ -1,4 +1,5 @@
 import type { Operation, OperationModule } from './common';
+import { dashboardOperations } from './dashboard';
 import * as getFigures from './getFigures.operation';
 import * as yearlySummary from './yearlySummary.operation';
 
@@ -6,6 +7,7 @@ import * as yearlySummary from './yearlySummary.operation';
 export const operations: Record<Operation, OperationModule> = {
 	getFigures,
 	yearlySummary,
+	...dashboardOperations,
 };
 
 export type { Operation } from './common';

@@ -1,6 +1,5 @@
 /**
- * What the dashboard's operations share (to be registered in the WhatsUrp Figures node next to Get
- * Figures): their signature, the Figures parameter and the mapping of the dashboard's input errors.
+ * What the dashboard's operations of the WhatsUrp Figures node share: their signature, the Figures parameter and the mapping of the dashboard's input errors.
  * They read the figures from the item (as Get Figures gives them) and call core/dashboard; none of them
  * reads the store.
  */
@@ -110,4 +109,4 @@ export function dashboardExecute(
 	};
 }
 
-export { forOperations } from '../forOperations';
+export { forOperations } from '../../shared/forOperations';

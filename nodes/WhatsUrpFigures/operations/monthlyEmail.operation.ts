@@ -2,7 +2,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { monthlyEmail } from '../../core/dashboard';
-import { dashboardExecute, figuresProperty, forOperations, readFigures } from './common';
+import { dashboardExecute, figuresProperty, forOperations, readFigures } from './dashboardCommon';
 
 const PLACEHOLDERS =
 	'{mese}, {dal}, {al}, {domande}, {segnalazioni}, {avvisi}, {in_attesa} (cases waiting), {cruscotto} (the Dashboard URL)';

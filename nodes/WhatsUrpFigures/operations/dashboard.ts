@@ -1,11 +1,10 @@
 /**
- * The dashboard's operations, for the WhatsUrp Figures node: add `dashboardOperations` to its operations
- * map, `dashboardOperationOptions` to its Operation parameter's options and each module's description
- * to its properties (`dashboardProperties`).
+ * The dashboard's operations of the WhatsUrp Figures node: in its operations map (index.ts), its
+ * Operation parameter's options and its properties (../description.ts).
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import type { DashboardOperation, DashboardOperationModule } from './common';
+import type { DashboardOperation, DashboardOperationModule } from './dashboardCommon';
 import * as dashboardPage from './dashboardPage.operation';
 import * as figuresCsv from './figuresCsv.operation';
 import * as monthlyEmail from './monthlyEmail.operation';
@@ -45,4 +44,4 @@ export const dashboardProperties: INodeProperties[] = [
 	...monthlyEmail.description,
 ];
 
-export type { DashboardOperation, DashboardOperationModule } from './common';
+export type { DashboardOperation, DashboardOperationModule } from './dashboardCommon';

@@ -9,7 +9,7 @@ import {
 	isFiguresTableId,
 	renderFiguresCsv,
 } from '../../core/dashboard';
-import { dashboardExecute, figuresProperty, forOperations, readFigures } from './common';
+import { dashboardExecute, figuresProperty, forOperations, readFigures } from './dashboardCommon';
 
 export const description: INodeProperties[] = forOperations(
 	['figuresCsv'],

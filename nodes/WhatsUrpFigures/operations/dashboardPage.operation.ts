@@ -2,7 +2,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DASHBOARD_CSP, renderDashboardPage, yearsBetween } from '../../core/dashboard';
-import { dashboardExecute, figuresProperty, forOperations, readFigures } from './common';
+import { dashboardExecute, figuresProperty, forOperations, readFigures } from './dashboardCommon';
 
 export const description: INodeProperties[] = forOperations(
 	['dashboardPage'],
