@@ -87,8 +87,9 @@ function bigFigures(): Figures {
 		to: '2026-01-07',
 		...span(i),
 	}));
+	const WAITING_PER_GROUP = 200;
 	const waiting = (kind: WaitingCase['kind']): WaitingCase[] =>
-		Array.from({ length: 200 }, (_, i) => ({
+		Array.from({ length: WAITING_PER_GROUP }, (_, i) => ({
 			caseId: 100_000 + i,
 			kind,
 			state: 'routed',
@@ -107,6 +108,11 @@ function bigFigures(): Figures {
 			openQuestions: waiting('question'),
 			reportsNotRegistered: waiting('report'),
 			notRouted: [],
+			counts: {
+				openQuestions: WAITING_PER_GROUP,
+				reportsNotRegistered: WAITING_PER_GROUP,
+				notRouted: 0,
+			},
 		},
 	};
 }

@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from './operations/common';
 import { operations, type Operation } from './operations';
-import { dashboardOperationOptions } from './operations/dashboard';
 
 const show = (...operation: Operation[]) => ({ show: { operation } });
 
@@ -18,6 +17,18 @@ export const whatsUrpFiguresProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
+				name: 'Dashboard Page',
+				value: 'dashboardPage',
+				action: 'Render the dashboard page',
+				description: "A year's figures as the dashboard's HTML page, for Respond to Webhook",
+			},
+			{
+				name: 'Figures CSV',
+				value: 'figuresCsv',
+				action: 'Render a figures table as CSV',
+				description: 'One table of the figures as CSV for Excel, with its download headers',
+			},
+			{
 				name: 'Get Figures',
 				value: 'getFigures',
 				action: 'Get the figures of a period',
@@ -25,12 +36,18 @@ export const whatsUrpFiguresProperties: INodeProperties[] = [
 					'Subscribers, alerts, citizens messages and answer times: one item per month or week, then the totals and what is waiting',
 			},
 			{
+				name: 'Monthly Email',
+				value: 'monthlyEmail',
+				action: 'Write the monthly email',
+				description:
+					"Last month's figures and the waiting list as an email's subject, text and HTML",
+			},
+			{
 				name: 'Yearly Summary',
 				value: 'yearlySummary',
 				action: 'Write the yearly summary in italian',
 				description: 'The year in a few Italian sentences, as in the city yearly report',
 			},
-			...dashboardOperationOptions,
 		],
 		default: 'getFigures',
 	},

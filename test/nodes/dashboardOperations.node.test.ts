@@ -10,20 +10,25 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeParameters,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { DEFAULT_MONTHLY_EMAIL_TEXTS, renderFiguresCsv } from '../../nodes/core/dashboard';
 import {
-	dashboardOperationOptions,
 	dashboardOperations,
 	dashboardProperties,
 } from '../../nodes/WhatsUrpFigures/operations/dashboard';
+import { whatsUrpFiguresProperties } from '../../nodes/WhatsUrpFigures/description';
 import { operationFor } from '../../nodes/shared/operations';
 import { runPerItem } from '../../nodes/shared/runner';
 import { runNode, TestNodeTypes } from '../helpers/runWorkflow';
 import { getFiguresItems, HOSTILE, HOSTILE_FIGURES, ONE_LIST } from '../unit/dashboard/fixtures';
+
+const dashboardOperationOptions = (
+	whatsUrpFiguresProperties.find((p) => p.name === 'operation')?.options as INodePropertyOptions[]
+).filter((option) => String(option.value) in dashboardOperations);
 
 /** The dashboard's operations in a node of their own, as the Figures node's execute runs them. */
 class DashboardOperationsTestNode implements INodeType {
@@ -43,6 +48,7 @@ class DashboardOperationsTestNode implements INodeType {
 				name: 'operation',
 				type: 'options',
 				noDataExpression: true,
+				// the Figures node's own choices for these operations
 				options: dashboardOperationOptions,
 				default: 'dashboardPage',
 			},

@@ -10,6 +10,7 @@ import type {
 	MessageFigures,
 	ServiceLevelFigures,
 	WaitingCase,
+	WaitingFigures,
 } from '../../../nodes/core/figures/types';
 
 export const ZONE = 'Europe/Rome';
@@ -106,7 +107,21 @@ export function yearFigures(
 			service: service(),
 			...totals,
 		},
-		waiting: { openQuestions: [], reportsNotRegistered: [], notRouted: [], ...waiting },
+		waiting: withCounts({ openQuestions: [], reportsNotRegistered: [], notRouted: [], ...waiting }),
+	};
+}
+
+/** The waiting lists with their whole counts: those given, else the lists' lengths. */
+function withCounts(
+	waiting: Omit<WaitingFigures, 'counts'> & { counts?: WaitingFigures['counts'] },
+): WaitingFigures {
+	return {
+		...waiting,
+		counts: waiting.counts ?? {
+			openQuestions: waiting.openQuestions.length,
+			reportsNotRegistered: waiting.reportsNotRegistered.length,
+			notRouted: waiting.notRouted.length,
+		},
 	};
 }
 
