@@ -17,7 +17,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
 	['cache', 'calendar', 'commands', 'open311', 'whatsapp'],
 	['conversation'],
 	['store'],
-	['broadcast'],
+	['broadcast', 'ingress'],
 ];
 
 /** Packages the core may import, and the areas that may (all when undefined). */

@@ -111,66 +111,75 @@ export async function recordDeliveryStatuses(
 	now: Date,
 ): Promise<StatusRecordOutcome> {
 	if (!Array.isArray(updates)) throw new StoreInputError('updates', 'must be a list of statuses');
+	return await engine.transaction(() => recordStatusesBody(updates, now));
+}
+
+/**
+ * The body of {@link recordDeliveryStatuses}, to run inside a larger transaction (the ingress records
+ * many webhooks' statuses and queues their messages in one commit).
+ */
+export function* recordStatusesBody(
+	updates: DeliveryStatusUpdate[],
+	now: Date,
+): TxBody<StatusRecordOutcome> {
 	const at = now.toISOString();
 	const day = at.slice(0, 10);
 	const usable = updates.map(lookupable).filter((u): u is DeliveryStatusUpdate => u !== null);
 	const unusable = updates.length - usable.length;
-	return await engine.transaction(function* () {
-		const outcome: StatusRecordOutcome = {
-			received: updates.length,
-			broadcast: 0,
-			cases: 0,
-			unchanged: 0,
-			unknown: 0,
-		};
-		if (updates.length === 0) return outcome;
-		const broadcast = yield* applyBroadcastStatuses(usable, at);
-		outcome.broadcast = broadcast.updated;
-		outcome.unchanged = broadcast.unchanged;
-		if (broadcast.broadcastIds.length > 0) {
-			const ids = broadcast.broadcastIds.map((_, i) => `$${i + 2}`).join(', ');
-			yield* sql(
-				`UPDATE broadcast SET last_status_at = $1 WHERE id IN (${ids})`,
-				at,
-				...broadcast.broadcastIds,
-			);
-		}
-		const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
-		outcome.cases = rest.cases;
-		outcome.unchanged += rest.unchanged;
-		outcome.unknown = rest.unknown + unusable;
-
-		const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
-		let other = 0;
-		for (const update of updates) {
-			const status = statusOf(update);
-			if (Object.hasOwn(byStatus, status)) byStatus[status] += 1;
-			else other += 1;
-		}
-		const last = storableStatus(statusOf(updates[updates.length - 1]));
+	const outcome: StatusRecordOutcome = {
+		received: updates.length,
+		broadcast: 0,
+		cases: 0,
+		unchanged: 0,
+		unknown: 0,
+	};
+	if (updates.length === 0) return outcome;
+	const broadcast = yield* applyBroadcastStatuses(usable, at);
+	outcome.broadcast = broadcast.updated;
+	outcome.unchanged = broadcast.unchanged;
+	if (broadcast.broadcastIds.length > 0) {
+		const ids = broadcast.broadcastIds.map((_, i) => `$${i + 2}`).join(', ');
 		yield* sql(
-			`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
-				last_status, last_status_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (day) DO UPDATE SET sent = delivery_status_tally.sent + $2,
-				delivered = delivery_status_tally.delivered + $3, read = delivery_status_tally.read + $4,
-				failed = delivery_status_tally.failed + $5, other = delivery_status_tally.other + $6,
-				broadcast = delivery_status_tally.broadcast + $7, cases = delivery_status_tally.cases + $8,
-				unknown = delivery_status_tally.unknown + $9, last_status = $10, last_status_at = $11`,
-			day,
-			byStatus.sent,
-			byStatus.delivered,
-			byStatus.read,
-			byStatus.failed,
-			other,
-			outcome.broadcast,
-			outcome.cases,
-			outcome.unknown,
-			last === '' ? null : last,
+			`UPDATE broadcast SET last_status_at = $1 WHERE id IN (${ids})`,
 			at,
+			...broadcast.broadcastIds,
 		);
-		return outcome;
-	});
+	}
+	const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
+	outcome.cases = rest.cases;
+	outcome.unchanged += rest.unchanged;
+	outcome.unknown = rest.unknown + unusable;
+
+	const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
+	let other = 0;
+	for (const update of updates) {
+		const status = statusOf(update);
+		if (Object.hasOwn(byStatus, status)) byStatus[status] += 1;
+		else other += 1;
+	}
+	const last = storableStatus(statusOf(updates[updates.length - 1]));
+	yield* sql(
+		`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
+			last_status, last_status_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (day) DO UPDATE SET sent = delivery_status_tally.sent + $2,
+			delivered = delivery_status_tally.delivered + $3, read = delivery_status_tally.read + $4,
+			failed = delivery_status_tally.failed + $5, other = delivery_status_tally.other + $6,
+			broadcast = delivery_status_tally.broadcast + $7, cases = delivery_status_tally.cases + $8,
+			unknown = delivery_status_tally.unknown + $9, last_status = $10, last_status_at = $11`,
+		day,
+		byStatus.sent,
+		byStatus.delivered,
+		byStatus.read,
+		byStatus.failed,
+		other,
+		outcome.broadcast,
+		outcome.cases,
+		outcome.unknown,
+		last === '' ? null : last,
+		at,
+	);
+	return outcome;
 }
 
 /** The tally of the last `days` days (newest first). */

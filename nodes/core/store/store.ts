@@ -11,6 +11,7 @@
 import { BroadcastLedger } from './broadcastLedger';
 import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
+import { OutboxLedger } from './outbox';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -151,6 +152,8 @@ export interface SubscriptionStore {
 	readonly broadcasts: BroadcastLedger;
 	/** Reports being assembled, the once-per-closure reply and the cases, on the same database. */
 	readonly conversations: ConversationLedger;
+	/** The ingress's outbox of citizens' messages waiting to reach n8n, on the same database. */
+	readonly outbox: OutboxLedger;
 	/**
 	 * Delivery statuses from the trigger, in one transaction: the broadcast ledger and the cases' replies
 	 * move forward only, whatever order they arrive in; every status is counted in the daily tally.
@@ -696,6 +699,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly backend: 'sqlite' | 'postgres';
 	readonly broadcasts: BroadcastLedger;
 	readonly conversations: ConversationLedger;
+	readonly outbox: OutboxLedger;
 
 	constructor(
 		private readonly engine: Engine,
@@ -704,6 +708,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		this.backend = engine.backend;
 		this.broadcasts = new BroadcastLedger(engine);
 		this.conversations = new ConversationLedger(engine);
+		this.outbox = new OutboxLedger(engine);
 	}
 
 	async recordDeliveryStatuses(
@@ -976,6 +981,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				`DELETE FROM closure_reply WHERE citizen_key IN (${own})`,
 				...subjects,
 			);
+			// The ingress's outbox: a body still waiting holds the citizen's message and number, a forwarded
+			// one their wamid; both go (a message erased before n8n got it is never forwarded).
+			const outbox = yield* sql(
+				`DELETE FROM ingress_outbox WHERE citizen_key IN (${own})`,
+				...subjects,
+			);
 			let lists: string[] = [];
 			if (row !== null) {
 				lists = (yield* loadSubscriptions(row.key)).map((s) => s.list);
@@ -987,7 +998,8 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymised.changes === 0 &&
 				cases.changes === 0 &&
 				drafts.changes === 0 &&
-				replies.changes === 0
+				replies.changes === 0 &&
+				outbox.changes === 0
 			)
 				return { erased: false, anonymousId: null };
 			yield* insertAudit({

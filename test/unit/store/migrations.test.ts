@@ -10,8 +10,8 @@ import {
 import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
 
 /**
- * Every table of the current schema: v1 (subscriptions), v2 (the broadcast ledger) and v3
- * (conversations and the delivery-status tally).
+ * Every table of the current schema: v1 (subscriptions), v2 (the broadcast ledger), v3
+ * (conversations and the delivery-status tally) and v4 (the ingress's outbox).
  */
 const TABLES = [
 	'audit_event',
@@ -21,6 +21,7 @@ const TABLES = [
 	'conversation_case',
 	'delivery_status_tally',
 	'inbound_seen',
+	'ingress_outbox',
 	'report_draft',
 	'schema_migrations',
 	'store_meta',
@@ -30,8 +31,16 @@ const TABLES = [
 
 /** Version 3's tables: dropping them (and `broadcast.last_status_at`) leaves a version-2 database. */
 const V3_TABLES = ['conversation_case', 'report_draft', 'closure_reply', 'delivery_status_tally'];
+/** Version 4's table. */
+const V4_TABLES = ['ingress_outbox'];
+
+async function downgradeToV3(db: TestDb): Promise<void> {
+	for (const table of V4_TABLES) await db.query(`DROP TABLE ${table}`);
+	await db.query('DELETE FROM schema_migrations WHERE version = 4');
+}
 
 async function downgradeToV2(db: TestDb): Promise<void> {
+	await downgradeToV3(db);
 	for (const table of V3_TABLES) await db.query(`DROP TABLE ${table}`);
 	await db.query('ALTER TABLE broadcast DROP COLUMN last_status_at');
 	await db.query('DELETE FROM schema_migrations WHERE version = 3');
@@ -56,7 +65,12 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
 		);
 		expect(versions.map((v) => Number(v.version))).toEqual(MIGRATIONS.map((m) => m.version));
-		expect(versions.map((v) => v.name)).toEqual(['subscriptions', 'broadcasts', 'conversations']);
+		expect(versions.map((v) => v.name)).toEqual([
+			'subscriptions',
+			'broadcasts',
+			'conversations',
+			'ingress_outbox',
+		]);
 	});
 
 	test('several stores opening the same fresh database at once all succeed; migrations applied once', async () => {
@@ -102,7 +116,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			(await db.query('SELECT version FROM schema_migrations ORDER BY version')).map((v) =>
 				Number(v.version),
 			),
-		).toEqual([1, 2, 3]);
+		).toEqual([1, 2, 3, 4]);
 		expect((await upgraded.get({ waId: '393331234567' }))?.subscriptions[0].state).toBe('active');
 		expect(await upgraded.broadcasts.pendingCount('prima-allerta', 'EMERGENZE')).toBe(1);
 	});
@@ -140,7 +154,9 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		await store.close();
 		// what the package before conversations left: versions 1 and 2
 		await downgradeToV2(db);
-		expect((await db.tables()).sort()).toEqual(TABLES.filter((t) => !V3_TABLES.includes(t)));
+		expect((await db.tables()).sort()).toEqual(
+			TABLES.filter((t) => !V3_TABLES.includes(t) && !V4_TABLES.includes(t)),
+		);
 
 		const upgraded = await db.open();
 		expect((await db.tables()).sort()).toEqual(TABLES);
@@ -149,6 +165,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			[1, 'subscriptions'],
 			[2, 'broadcasts'],
 			[3, 'conversations'],
+			[4, 'ingress_outbox'],
 		]);
 		// subscribers and the broadcast are as they were
 		expect(await upgraded.count({ list: 'EMERGENZE' })).toEqual([
@@ -181,7 +198,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		expect(opened.created).toBe(true);
 		// reopening applies nothing more
 		await db.open();
-		expect(await db.query('SELECT version FROM schema_migrations')).toHaveLength(3);
+		expect(await db.query('SELECT version FROM schema_migrations')).toHaveLength(4);
 	});
 
 	test('a database migrated by a newer version of the package is refused', async () => {
