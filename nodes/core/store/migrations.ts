@@ -189,8 +189,8 @@ const conversationsV3: Migration = {
 
 /**
  * Version 4: the ingress's outbox (store/outbox.ts). One `ingress_outbox` row per webhook body holding
- * citizens' messages, keyed by its first message's wamid (a redelivery is recognised): the raw bytes
- * (base64) and Meta's original signature header until the body has been forwarded to n8n's trigger,
+ * citizens' messages, keyed by its first message's wamid (a redelivery is recognised): the raw body
+ * (JSON, kept as UTF-8 text: byte for byte) and Meta's original signature header until the body has been forwarded to n8n's trigger,
  * then only the wamid and the times, pruned after 8 days. `lease_owner`/`lease_until` are an
  * instance's claim while it forwards; `next_attempt_at` the back-off after a failure.
  */
@@ -203,7 +203,7 @@ const ingressOutboxV4: Migration = {
 			wamid TEXT NOT NULL,
 			citizen_key ${d.key} NOT NULL,
 			state TEXT NOT NULL CHECK (state IN ('queued', 'forwarded')),
-			body_base64 TEXT,
+			body TEXT,
 			signature TEXT,
 			messages INTEGER NOT NULL,
 			received_at ${d.timestamp} NOT NULL,

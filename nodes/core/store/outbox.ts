@@ -99,6 +99,11 @@ function checkEntry(entry: OutboxEntry, index: number): void {
 	if (!Buffer.isBuffer(entry.body) || entry.body.length === 0) {
 		throw new StoreInputError(`${where}.body`, 'must be the non-empty raw body');
 	}
+	// kept as text: a JSON body Meta signed is UTF-8 without NUL, and text round-trips it byte for byte
+	const text = entry.body.toString('utf8');
+	if (text.includes('\u0000') || !Buffer.from(text, 'utf8').equals(entry.body)) {
+		throw new StoreInputError(`${where}.body`, 'must be UTF-8 text without NUL (a JSON webhook)');
+	}
 	if (
 		typeof entry.signature !== 'string' ||
 		entry.signature === '' ||
@@ -114,7 +119,7 @@ function claimedOf(row: Row): ClaimedBody {
 		id: Number(row.id),
 		wamid: String(row.wamid),
 		citizenKey: String(row.citizen_key),
-		body: Buffer.from(String(row.body_base64), 'base64'),
+		body: Buffer.from(String(row.body), 'utf8'),
 		signature: String(row.signature),
 		receivedAt: isoOf(row.received_at),
 		attempts: Number(row.attempts),
@@ -125,13 +130,13 @@ function* enqueueBody(entries: OutboxEntry[], at: string): TxBody<boolean[]> {
 	const queued: boolean[] = [];
 	for (const entry of entries) {
 		const { rows } = yield* sql(
-			`INSERT INTO ingress_outbox (wamid, citizen_key, state, body_base64, signature, messages, received_at,
+			`INSERT INTO ingress_outbox (wamid, citizen_key, state, body, signature, messages, received_at,
 				next_attempt_at, attempts)
 			VALUES ($1, $2, 'queued', $3, $4, $5, $6, $6, 0)
 			ON CONFLICT (wamid) DO NOTHING RETURNING id`,
 			entry.wamid,
 			entry.citizenKey,
-			entry.body.toString('base64'),
+			entry.body.toString('utf8'),
 			entry.signature,
 			entry.messages,
 			at,
@@ -203,7 +208,7 @@ export class OutboxLedger {
 			const list = ids.map((_, i) => `$${i + 3}`).join(', ');
 			const { rows } = yield* sql(
 				`UPDATE ingress_outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1
-				WHERE id IN (${list}) RETURNING id, wamid, citizen_key, body_base64, signature, received_at, attempts`,
+				WHERE id IN (${list}) RETURNING id, wamid, citizen_key, body, signature, received_at, attempts`,
 				owner,
 				until,
 				...ids,
@@ -218,7 +223,7 @@ export class OutboxLedger {
 		return await this.engine.transaction(function* () {
 			const { changes } = yield* sql(
 				`UPDATE ingress_outbox SET state = 'forwarded', forwarded_at = $3, last_attempt_at = $3,
-					body_base64 = NULL, signature = NULL, lease_owner = NULL, lease_until = NULL
+					body = NULL, signature = NULL, lease_owner = NULL, lease_until = NULL
 				WHERE id = $1 AND lease_owner = $2 AND state = 'queued'`,
 				id,
 				owner,
