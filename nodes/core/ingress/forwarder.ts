@@ -40,6 +40,8 @@ export interface ForwarderOptions {
 	/** How often an empty queue is looked at again (a new body wakes the forwarder at once). */
 	pollMs?: number;
 	random?: () => number;
+	/** The wait before the next attempt (default {@link forwardDelayMs}). */
+	delay?: (kind: ForwardFailureKind, attempt: number) => number;
 	log?: (line: string) => void;
 }
 
@@ -245,7 +247,9 @@ export class Forwarder {
 					`forwarder: n8n refuses the queued messages (${error}): check the trigger's URL, that the workflow is published and that its app secret matches; they stay queued`,
 				);
 			}
-			const delayMs = forwardDelayMs(kind, body.attempts, this.random);
+			const delayMs = this.options.delay
+				? this.options.delay(kind, body.attempts)
+				: forwardDelayMs(kind, body.attempts, this.random);
 			if (
 				!(await this.options.outbox.retryLater(
 					body.id,
