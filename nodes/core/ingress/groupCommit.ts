@@ -46,6 +46,7 @@ export interface GroupCommitStats {
 export class GroupCommitter {
 	private waiting: Pending[] = [];
 	private inFlight = 0;
+	private scheduled = false;
 	private readonly idle: Array<() => void> = [];
 	readonly stats: GroupCommitStats = {
 		transactions: 0,
@@ -72,7 +73,14 @@ export class GroupCommitter {
 	submit(write: GroupWrite): Promise<GroupWriteResult> {
 		return new Promise((resolve, reject) => {
 			this.waiting.push({ write, resolve, reject });
-			this.pump();
+			// after the requests already read in this turn of the event loop, so they share the transaction
+			if (!this.scheduled) {
+				this.scheduled = true;
+				setImmediate(() => {
+					this.scheduled = false;
+					this.pump();
+				});
+			}
 		});
 	}
 

@@ -57,6 +57,8 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | 'too
 	return new Promise((resolve, reject) => {
 		const declared = Number(req.headers['content-length']);
 		if (Number.isFinite(declared) && declared > maxBytes) {
+			// read and dropped, so the client gets its 413 instead of a broken pipe
+			req.resume();
 			resolve('tooLarge');
 			return;
 		}
@@ -86,6 +88,11 @@ function answer(
 ): void {
 	res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
 	res.end(body);
+}
+
+/** Marks a response as the connection's last (while stopping). */
+function lastOnConnection(res: ServerResponse): void {
+	if (!res.headersSent) res.setHeader('connection', 'close');
 }
 
 export class IngressService {
@@ -167,8 +174,12 @@ export class IngressService {
 			while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 			await this.committer.drain();
 			await this.forwarder?.stop();
-			this.server.closeAllConnections();
+			// the last answers were sent with `Connection: close`; a client that keeps its socket open
+			// anyway is cut after 5 s
+			this.server.closeIdleConnections();
+			const cut = setTimeout(() => this.server.closeAllConnections(), 5000);
 			await closed;
+			clearTimeout(cut);
 			await this.options.store.close();
 			this.log(`ingress ${this.options.config.instance} stopped`);
 		})();
@@ -182,7 +193,9 @@ export class IngressService {
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		this.inFlight += 1;
 		try {
-			await this.route(req, res);
+			await this.route(req, res, () => {
+				if (this.stopping !== null) lastOnConnection(res);
+			});
 		} catch (error) {
 			this.log(`ingress: request failed: ${maskPhoneNumbers(String(error))}`);
 			if (!res.headersSent) answer(res, 500, 'Internal error');
@@ -192,18 +205,22 @@ export class IngressService {
 		}
 	}
 
-	private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async route(
+		req: IncomingMessage,
+		res: ServerResponse,
+		beforeAnswer: () => void,
+	): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://ingress');
 		if (req.method === 'GET' && url.pathname === '/healthz') return await this.health(res);
 		if (req.method === 'GET' && url.pathname === '/metrics') return await this.metrics(res);
 		this.counters.requests += 1;
-		if (this.stopping !== null) res.setHeader('connection', 'close');
 		const body =
 			req.method === 'POST'
 				? await readBody(req, this.options.config.maxBodyBytes)
 				: Buffer.alloc(0);
 		if (body === 'tooLarge') {
 			res.setHeader('connection', 'close');
+			beforeAnswer();
 			answer(res, 413, `Body is larger than the ${this.options.config.maxBodyBytes}-byte limit`);
 			this.count(413);
 			return;
@@ -219,11 +236,13 @@ export class IngressService {
 			},
 		);
 		if (decision.kind === 'answer') {
+			beforeAnswer();
 			answer(res, decision.status, decision.body);
 			this.count(decision.status);
 			return;
 		}
 		if (decision.statuses.length === 0 && decision.queue === null) {
+			beforeAnswer();
 			answer(res, 200, 'OK');
 			this.count(200);
 			return;
@@ -241,10 +260,12 @@ export class IngressService {
 		} catch (error) {
 			this.counters.storeFailures += 1;
 			this.log(`ingress: store unavailable, answering 503: ${maskPhoneNumbers(String(error))}`);
+			beforeAnswer();
 			answer(res, 503, 'The store is unavailable; deliver again');
 			this.count(503);
 			return;
 		}
+		beforeAnswer();
 		answer(res, 200, 'OK');
 		this.count(200);
 	}
