@@ -17,41 +17,45 @@ describe('GroupCommitter', () => {
 		store = opened;
 	});
 
-	test('300 requests at once go in a few transactions, and each is answered only after its own committed', async () => {
+	test('requests of one turn share a transaction; those arriving during it share the next; none is answered before its commit', async () => {
 		const commits: Array<{ requests: number; at: number }> = [];
-		const committer = new GroupCommitter(async (statuses, entries, now) => {
+		const answers: Array<{ wave: number; at: number; batch: number }> = [];
+		const submit = (wave: number, r: number) =>
+			committer
+				.submit({
+					statuses: Array.from({ length: 5 }, (_, i) => ({
+						wamid: `wamid.${wave}.${r}.${i}`,
+						status: 'delivered',
+					})),
+					entry: null,
+				})
+				.then((result) =>
+					answers.push({ wave, at: performance.now(), batch: result.batchRequests }),
+				);
+		const second: Array<Promise<unknown>> = [];
+		const committer: GroupCommitter = new GroupCommitter(async (statuses, entries, now) => {
 			const outcome = await store.outbox.ingest(statuses, entries, now);
-			await new Promise((resolve) => setTimeout(resolve, 2));
+			// 200 more arrive while this transaction is in flight
+			if (commits.length === 0) for (let r = 0; r < 200; r++) second.push(submit(2, r));
+			await new Promise((resolve) => setTimeout(resolve, 5));
 			commits.push({ requests: statuses.length / 5, at: performance.now() });
 			return outcome;
 		});
-		const answeredAt: number[] = [];
-		const results = await Promise.all(
-			Array.from({ length: 300 }, (_, r) =>
-				committer
-					.submit({
-						statuses: Array.from({ length: 5 }, (_, i) => ({
-							wamid: `wamid.${r}.${i}`,
-							status: 'delivered',
-						})),
-						entry: null,
-					})
-					.then((result) => {
-						answeredAt[r] = performance.now();
-						return result;
-					}),
-			),
-		);
-		expect(commits.length).toBeLessThan(10);
-		expect(committer.stats).toMatchObject({ requests: 300, statuses: 1500, failedTransactions: 0 });
+		await Promise.all(Array.from({ length: 100 }, (_, r) => submit(1, r)));
+		await Promise.all(second);
+		expect(commits.map((c) => c.requests)).toEqual([100, 200]);
+		expect(committer.stats).toMatchObject({
+			transactions: 2,
+			requests: 300,
+			statuses: 1500,
+			failedTransactions: 0,
+		});
 		expect((await store.statusTally())[0].delivered).toBe(1500);
-		// the first request went alone; the others waited and went together
-		expect(results[0].batchRequests).toBe(1);
-		expect(Math.max(...results.map((r) => r.batchRequests))).toBeGreaterThan(100);
-		const lastCommit = Math.max(...commits.map((c) => c.at));
-		const firstAnswer = Math.min(...answeredAt);
-		expect(firstAnswer).toBeGreaterThanOrEqual(commits[0].at);
-		expect(Math.max(...answeredAt)).toBeGreaterThanOrEqual(lastCommit);
+		for (const answer of answers) {
+			expect(answer.batch).toBe(answer.wave === 1 ? 100 : 200);
+			expect(answer.at).toBeGreaterThanOrEqual(commits[answer.wave - 1].at);
+		}
+		expect(answers).toHaveLength(300);
 	});
 
 	test('a batch is capped by statuses (a request is never split) and bodies of one batch are queued once', async () => {
