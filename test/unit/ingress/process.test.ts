@@ -20,8 +20,8 @@ import {
 } from '../../helpers/ingressPayloads';
 
 const MAIN = join(__dirname, '../../../dist/ingress/main.js');
-const PORT = 5717;
-const TRIGGER_PORT = 5718;
+const PORT = 5716;
+const TRIGGER_PORT = 5717;
 
 interface Run {
 	child: ChildProcess;
@@ -140,10 +140,10 @@ describe('whatsurp-ingress, the process', () => {
 	test('a store that cannot be opened: exit 1, where it is named, the password not', async () => {
 		const r = run({
 			...base(),
-			WHATSURP_STORE_URL: 'postgres://someone:s3cr3t-pw@127.0.0.1:5719/nothing',
+			WHATSURP_STORE_URL: 'postgres://someone:s3cr3t-pw@127.0.0.1:5712/nothing',
 		});
 		expect(await r.exit).toBe(1);
-		expect(r.err.join('')).toMatch(/cannot open the store \(PostgreSQL 127\.0\.0\.1:5719\/nothing/);
+		expect(r.err.join('')).toMatch(/cannot open the store \(PostgreSQL 127\.0\.0\.1:5712\/nothing/);
 		expect(r.err.join('')).not.toContain('s3cr3t-pw');
 	});
 

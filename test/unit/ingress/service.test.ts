@@ -22,9 +22,9 @@ import {
 import { BACKENDS, createTestDb, PG_TEST, type TestDb } from '../../helpers/storeFixtures';
 import { TcpProxy } from '../../helpers/tcpProxy';
 
-const PORT = 5714;
-const TRIGGER_PORT = 5715;
-const PROXY_PORT = 5716;
+const PORT = 5713;
+const TRIGGER_PORT = 5714;
+const PROXY_PORT = 5715;
 const URL_ = `http://127.0.0.1:${PORT}/`;
 
 function config(db: TestDb, extra: Record<string, string> = {}) {
