@@ -16,6 +16,8 @@
  *
  * Options: --seconds=10 --warmup=2 --concurrency=64 --statuses=1 --only=sqlite,postgres
  *          --port=5751 --writers=n (PostgreSQL transactions at once) --core=0 (taskset; -1: no pinning)
+ *          --node-options='--max-semi-space-size=2' (NODE_OPTIONS of the ingress, as the README sets it;
+ *          --node-options= for Node's defaults)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,6 +44,8 @@ const ONLY = option('only', 'sqlite,postgres').split(',');
 const PORT = Number(option('port', '5751'));
 const WRITERS = option('writers', '');
 const CORE = Number(option('core', '0'));
+/** As the README runs it: V8's young generation kept small (its default grows to 100+ MB under this load). */
+const NODE_OPTIONS = option('node-options', '--max-semi-space-size=2');
 const SECRET = 'bench-app-secret';
 const PG = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };
 const SCHEMA = 'bench_ingress';
@@ -128,6 +132,7 @@ async function startIngress(
 		WHATSURP_TRIGGER_URL: `http://127.0.0.1:${PORT + 1}/webhook/none/webhook`,
 		WHATSURP_INGRESS_INSTANCE: 'bench',
 		...(WRITERS ? { WHATSURP_INGRESS_WRITERS: WRITERS } : {}),
+		...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
 		...(store.backend === 'sqlite'
 			? { WHATSURP_STORE_PATH: store.path }
 			: {
@@ -318,7 +323,7 @@ async function main(): Promise<void> {
 	}
 	process.stdout.write(`\n${out.join('\n')}\n\n`);
 	process.stdout.write(
-		`${CONCURRENCY} requests in flight, ${STATUSES} status(es) per webhook (wamids the store does not know), ${SECONDS} s measured after ${WARMUP} s warm-up; the ingress pinned to core ${CORE} (${CORE >= 0 ? 'taskset' : 'not pinned'}), the load generator in this process; machine: ${cpus().length} cores; run took ${((Date.now() - started) / 1000).toFixed(0)} s.\n`,
+		`${CONCURRENCY} requests in flight, ${STATUSES} status(es) per webhook (wamids the store does not know), ${SECONDS} s measured after ${WARMUP} s warm-up; the ingress pinned to core ${CORE} (${CORE >= 0 ? 'taskset' : 'not pinned'}), NODE_OPTIONS=${NODE_OPTIONS || '(none)'}; the load generator in this process; machine: ${cpus().length} cores; run took ${((Date.now() - started) / 1000).toFixed(0)} s.\n`,
 	);
 }
 

@@ -53,7 +53,8 @@ export const INGRESS_ENVIRONMENT = {
 	WHATSURP_INGRESS_CONCURRENCY: 'messages forwarded to n8n at once (default 8, 1–256)',
 	WHATSURP_INGRESS_INSTANCE:
 		'name of this instance in the claims (default host name and process id)',
-	WHATSURP_INGRESS_WRITERS: 'store transactions at once (default 1 on SQLite, 4 on PostgreSQL)',
+	WHATSURP_INGRESS_WRITERS:
+		"PostgreSQL: store transactions at once (default 1: every transaction adds to the one row of the day's status tally, so more wait on each other; SQLite has one writer)",
 } as const;
 
 export class IngressConfigError extends Error {
@@ -162,14 +163,7 @@ export function ingressConfigFromEnv(env: Env): IngressConfig {
 	} catch (error) {
 		problems.push(`store: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	const writers = integer(
-		env,
-		'WHATSURP_INGRESS_WRITERS',
-		store?.backend === 'postgres' ? 4 : 1,
-		1,
-		32,
-		problems,
-	);
+	const writers = integer(env, 'WHATSURP_INGRESS_WRITERS', 1, 1, 32, problems);
 	if (store?.backend === 'postgres') store = { ...store, maxConnections: Math.max(5, writers + 2) };
 	if (problems.length > 0 || store === undefined) throw new IngressConfigError(problems);
 	return {
