@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { maskPhoneNumbers } from '../whatsapp/deliveryStatuses';
 import { SIGNATURE_HEADER } from '../whatsapp/signature';
 import { OUTBOX_RETENTION_MS, type OutboxDepth, type OutboxLedger } from '../store/outbox';
@@ -29,6 +30,20 @@ export interface IngressServiceOptions {
 	log?: (line: string) => void;
 	/** Forward queued bodies (default true; the benchmark of statuses alone turns it off). */
 	forward?: boolean;
+	/**
+	 * When statuses whose wamid was unknown are applied again (default after 2 s and after 15 s more):
+	 * Meta's status may come before the broadcast or the reply recorded the wamid it is about.
+	 */
+	lateDelaysMs?: number[];
+}
+
+/** Most statuses waiting for a second look; beyond, the oldest are let go (counted). */
+const MAX_LATE_STATUSES = 100_000;
+
+interface LateBatch {
+	due: number;
+	round: number;
+	statuses: DeliveryStatusUpdate[];
 }
 
 interface Counters {
@@ -38,6 +53,10 @@ interface Counters {
 	queued: number;
 	duplicates: number;
 	storeFailures: number;
+	/** Statuses unknown at first and applied on a second look. */
+	lateApplied: number;
+	/** Statuses still unknown after the last look, or let go over the limit. */
+	lateGivenUp: number;
 }
 
 /** Statuses recorded per second over the last minute, from one sample a second. */
@@ -106,7 +125,12 @@ export class IngressService {
 		queued: 0,
 		duplicates: 0,
 		storeFailures: 0,
+		lateApplied: 0,
+		lateGivenUp: 0,
 	};
+	private late: LateBatch[] = [];
+	private lateHeld = 0;
+	private lateBusy = false;
 	private readonly rate = new RateWindow();
 	private readonly timers: Array<ReturnType<typeof setInterval>> = [];
 	private readonly log: (line: string) => void;
@@ -118,7 +142,11 @@ export class IngressService {
 		const { config, store } = options;
 		this.log = options.log ?? (() => undefined);
 		this.committer = new GroupCommitter(
-			(statuses, entries, now) => store.outbox.ingest(statuses, entries, now),
+			async (statuses, entries, now) => {
+				const outcome = await store.outbox.ingest(statuses, entries, now);
+				this.holdLate(outcome.unmatched, 0);
+				return outcome;
+			},
 			config.maxBatchStatuses,
 			config.writers,
 		);
@@ -154,6 +182,7 @@ export class IngressService {
 		every(1000, () => this.rate.push(this.counters.statuses));
 		every(this.options.config.logEveryMs, () => void this.logLine());
 		every(60 * 60_000, () => void this.prune());
+		every(500, () => void this.reapplyLate());
 		void this.prune();
 		const port = (this.server.address() as AddressInfo).port;
 		this.log(
@@ -350,6 +379,18 @@ export class IngressService {
 		metric('store_failures_total', 'counter', 'Requests answered 503 because the store failed.', [
 			['', this.counters.storeFailures],
 		]);
+		metric(
+			'late_statuses_applied_total',
+			'counter',
+			'Statuses whose wamid was unknown at first, applied on a second look.',
+			[['', this.counters.lateApplied]],
+		);
+		metric(
+			'late_statuses_given_up_total',
+			'counter',
+			'Statuses whose wamid stayed unknown (only counted in the tally).',
+			[['', this.counters.lateGivenUp]],
+		);
 		metric('transactions_total', 'counter', 'Group-commit transactions.', [
 			['', this.committer.stats.transactions],
 		]);
@@ -388,6 +429,53 @@ export class IngressService {
 					`503s ${this.counters.storeFailures}; rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`,
 			),
 		);
+	}
+
+	private holdLate(statuses: DeliveryStatusUpdate[], round: number): void {
+		const delays = this.options.lateDelaysMs ?? [2000, 15_000];
+		if (statuses.length === 0) return;
+		if (round >= delays.length) {
+			this.counters.lateGivenUp += statuses.length;
+			return;
+		}
+		this.late.push({ due: Date.now() + delays[round], round, statuses });
+		this.lateHeld += statuses.length;
+		while (this.lateHeld > MAX_LATE_STATUSES && this.late.length > 0) {
+			const dropped = this.late.shift()!;
+			this.lateHeld -= dropped.statuses.length;
+			this.counters.lateGivenUp += dropped.statuses.length;
+		}
+	}
+
+	/** Second look at statuses whose wamid was unknown: those known now move their rows forward. */
+	private async reapplyLate(): Promise<void> {
+		if (this.lateBusy || this.late.length === 0) return;
+		this.lateBusy = true;
+		try {
+			const now = Date.now();
+			const due = this.late.filter((b) => b.due <= now);
+			if (due.length === 0) return;
+			this.late = this.late.filter((b) => b.due > now);
+			for (const batch of due) {
+				this.lateHeld -= batch.statuses.length;
+				let matched: DeliveryStatusUpdate[];
+				try {
+					matched = await this.options.store.outbox.reapplyStatuses(batch.statuses, new Date());
+				} catch (error) {
+					this.log(`ingress: cannot apply late statuses: ${maskPhoneNumbers(String(error))}`);
+					this.holdLate(batch.statuses, batch.round + 1);
+					continue;
+				}
+				this.counters.lateApplied += matched.length;
+				const applied = new Set(matched);
+				this.holdLate(
+					batch.statuses.filter((u) => !applied.has(u)),
+					batch.round + 1,
+				);
+			}
+		} finally {
+			this.lateBusy = false;
+		}
 	}
 
 	private async prune(): Promise<void> {

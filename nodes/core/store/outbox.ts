@@ -15,7 +15,7 @@ import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import type { Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreInputError } from './errors';
-import { recordStatusesBody, type StatusRecordOutcome } from './statuses';
+import { knownWamids, recordStatusesBody, type StatusRecordOutcome } from './statuses';
 
 /** How long forwarded rows stay (their wamid recognises a late redelivery): 8 days, like inbound_seen. */
 export const OUTBOX_RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -58,6 +58,12 @@ export interface ClaimedBody {
 /** What one ingest transaction did. */
 export interface IngestOutcome {
 	statuses: StatusRecordOutcome | null;
+	/**
+	 * Statuses whose wamid no broadcast delivery or case reply held at commit: a status may overtake the
+	 * broadcast's record of the wamid it is about (Meta's *sent* comes within milliseconds of the send's
+	 * answer); the ingress applies them again a little later ({@link OutboxLedger.reapplyStatuses}).
+	 */
+	unmatched: DeliveryStatusUpdate[];
 	/** Per entry, in order: true when queued, false when its wamid was already there. */
 	queued: boolean[];
 }
@@ -114,6 +120,11 @@ function checkEntry(entry: OutboxEntry, index: number): void {
 	}
 }
 
+/** A wamid the lookups can take (text, not empty, no NUL), as store/statuses.ts filters them. */
+function lookupableWamid(wamid: unknown): wamid is string {
+	return typeof wamid === 'string' && wamid !== '' && !wamid.includes('\u0000');
+}
+
 function claimedOf(row: Row): ClaimedBody {
 	return {
 		id: Number(row.id),
@@ -166,8 +177,31 @@ export class OutboxLedger {
 		const at = now.toISOString();
 		return await this.engine.transaction(function* () {
 			const recorded = statuses.length > 0 ? yield* recordStatusesBody(statuses, now) : null;
+			let unmatched: DeliveryStatusUpdate[] = [];
+			if (recorded !== null && recorded.unknown > 0) {
+				const wamids = statuses.map((u) => u?.wamid).filter(lookupableWamid);
+				const known = yield* knownWamids(wamids);
+				unmatched = statuses.filter((u) => lookupableWamid(u?.wamid) && !known.has(u.wamid));
+			}
 			const queued = entries.length > 0 ? yield* enqueueBody(entries, at) : [];
-			return { statuses: recorded, queued };
+			return { statuses: recorded, unmatched, queued };
+		});
+	}
+
+	/**
+	 * Applies statuses again (forward only) whose wamid was unknown when they came, without counting them
+	 * in the daily tally a second time; returns those whose wamid is known now (the others are left).
+	 */
+	async reapplyStatuses(
+		statuses: DeliveryStatusUpdate[],
+		now: Date,
+	): Promise<DeliveryStatusUpdate[]> {
+		if (statuses.length === 0) return [];
+		return await this.engine.transaction(function* () {
+			const known = yield* knownWamids(statuses.map((u) => u.wamid));
+			const matched = statuses.filter((u) => known.has(u.wamid));
+			if (matched.length > 0) yield* recordStatusesBody(matched, now, { tally: false });
+			return matched;
 		});
 	}
 

@@ -109,7 +109,7 @@ const LOOKUP_CHUNK = 1000;
 const LOOKUP_SIZES = [4, 16, 64, 256, LOOKUP_CHUNK];
 
 /** The wamids among `wamids` that a broadcast delivery or a case's reply holds. */
-function* knownWamids(wamids: string[]): TxBody<Set<string>> {
+export function* knownWamids(wamids: string[]): TxBody<Set<string>> {
 	const unique = [...new Set(wamids)];
 	const known = new Set<string>();
 	for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
@@ -140,11 +140,13 @@ export async function recordDeliveryStatuses(
 
 /**
  * The body of {@link recordDeliveryStatuses}, to run inside a larger transaction (the ingress records
- * many webhooks' statuses and queues their messages in one commit).
+ * many webhooks' statuses and queues their messages in one commit). `tally: false` leaves the daily
+ * tally alone (statuses counted already, applied again).
  */
 export function* recordStatusesBody(
 	updates: DeliveryStatusUpdate[],
 	now: Date,
+	options: { tally?: boolean } = {},
 ): TxBody<StatusRecordOutcome> {
 	const at = now.toISOString();
 	const day = at.slice(0, 10);
@@ -177,6 +179,8 @@ export function* recordStatusesBody(
 	outcome.cases = rest.cases;
 	outcome.unchanged += rest.unchanged;
 	outcome.unknown = rest.unknown + unusable + (usable.length - lookups.length);
+	// a status applied again later (the ingress's second look at wamids unknown at first) was counted
+	if (options.tally === false) return outcome;
 
 	const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
 	let other = 0;

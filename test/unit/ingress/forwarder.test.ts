@@ -10,6 +10,9 @@ import { FakeTrigger, until } from '../../helpers/fakeTrigger';
 import { INGRESS_SECRET, messagePayload, sign } from '../../helpers/ingressPayloads';
 import { BACKENDS, freshStoreEachTest, type TestDb } from '../../helpers/storeFixtures';
 
+// real servers and databases on a machine other suites share: room for a slow moment
+jest.setTimeout(30_000);
+
 const PORT = 5711;
 const CLOSED_PORT = 5712;
 

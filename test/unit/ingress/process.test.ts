@@ -19,6 +19,9 @@ import {
 	statusesPayload,
 } from '../../helpers/ingressPayloads';
 
+// real servers and databases on a machine other suites share: room for a slow moment
+jest.setTimeout(30_000);
+
 const MAIN = join(__dirname, '../../../dist/ingress/main.js');
 const PORT = 5716;
 const TRIGGER_PORT = 5717;

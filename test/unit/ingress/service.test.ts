@@ -22,6 +22,9 @@ import {
 import { BACKENDS, createTestDb, PG_TEST, type TestDb } from '../../helpers/storeFixtures';
 import { TcpProxy } from '../../helpers/tcpProxy';
 
+// real servers and databases on a machine other suites share: room for a slow moment
+jest.setTimeout(30_000);
+
 const PORT = 5713;
 const TRIGGER_PORT = 5714;
 const PROXY_PORT = 5715;
@@ -100,7 +103,12 @@ describe.each(BACKENDS)('IngressService (%s)', (backend) => {
 		trigger = new FakeTrigger(TRIGGER_PORT);
 		await trigger.start();
 		lines.length = 0;
-		service = new IngressService({ config: config(db), store, log: (l) => lines.push(l) });
+		service = new IngressService({
+			config: config(db),
+			store,
+			log: (l) => lines.push(l),
+			lateDelaysMs: [300, 600],
+		});
 		await service.start();
 	});
 	afterEach(async () => {
@@ -227,6 +235,60 @@ describe.each(BACKENDS)('IngressService (%s)', (backend) => {
 		expect((await ledger.counts('allerta')).byState).toMatchObject({ read: 1 });
 		// the tally counts what arrived: read twice (ingress, then trigger), delivered once
 		expect((await store.statusTally())[0]).toMatchObject({ read: 2, delivered: 1 });
+	});
+
+	test("a status that overtakes the broadcast's record of its wamid is applied on a second look, counted once", async () => {
+		await store.importSubscriber(
+			{
+				citizen: { waId: '393330000002' },
+				lists: ['EMERGENZE'],
+				consentAt: new Date('2026-01-01T00:00:00Z'),
+				policyVersion: 'v1',
+			},
+			{ at: new Date('2026-01-01T00:00:00Z'), channel: 'import' },
+		);
+		const ledger = store.broadcasts;
+		const T = new Date();
+		const run = await ledger.begin({
+			id: 'presto',
+			list: 'EMERGENZE',
+			messageHash: 'h',
+			message: { type: 'text', text: 'Allerta' },
+			now: T,
+		});
+		const step = (fields: Partial<Parameters<typeof ledger.step>[0]>) =>
+			ledger.step({
+				id: 'presto',
+				runToken: run.runToken,
+				list: 'EMERGENZE',
+				createdAt: T.toISOString(),
+				now: T,
+				outcomes: [],
+				claim: [],
+				heartbeat: false,
+				...fields,
+			});
+		await step({ claim: [{ key: 'wa:393330000002', waId: '393330000002', userId: null }] });
+		// Meta's statuses come before the ledger records the wamid of the send
+		expect((await postSigned(statusesPayload(['wamid.EARLY'], 'delivered'))).status).toBe(200);
+		expect((await postSigned(statusesPayload(['wamid.EARLY', 'wamid.NEVER'], 'read'))).status).toBe(
+			200,
+		);
+		expect((await ledger.counts('presto')).byState).toMatchObject({ sending: 1 });
+		await step({
+			outcomes: [{ key: 'wa:393330000002', state: 'sent', wamid: 'wamid.EARLY', attempts: 1 }],
+		});
+		await until(
+			async () => (await ledger.counts('presto')).byState.read === 1,
+			5000,
+			'the late read',
+		);
+		await until(() => service.stats.lateGivenUp === 1, 5000, 'the unknown wamid given up');
+		expect(service.stats.lateApplied).toBe(2);
+		expect((await store.statusTally())[0]).toMatchObject({ delivered: 1, read: 2 });
+		const metrics = (await request('GET', '/metrics')).text;
+		expect(metrics).toMatch(/^whatsurp_ingress_late_statuses_applied_total 2$/m);
+		expect(metrics).toMatch(/^whatsurp_ingress_late_statuses_given_up_total 1$/m);
 	});
 
 	test('health and metrics', async () => {

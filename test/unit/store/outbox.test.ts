@@ -2,6 +2,9 @@
 import type { OutboxEntry, SubscriptionStore } from '../../../nodes/core/store';
 import { at, BACKENDS, freshStoreEachTest, type TestDb } from '../../helpers/storeFixtures';
 
+// real servers and databases on a machine other suites share: room for a slow moment
+jest.setTimeout(30_000);
+
 function entry(wamid: string, citizen: string, body?: Buffer): OutboxEntry {
 	return {
 		wamid,
