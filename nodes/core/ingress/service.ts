@@ -202,6 +202,9 @@ export class IngressService {
 			this.server.closeIdleConnections();
 			while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 			await this.committer.drain();
+			// statuses waiting for their second look get it now (they are only in memory)
+			while (this.lateBusy) await new Promise((resolve) => setTimeout(resolve, 10));
+			await this.reapplyLate(true);
 			await this.forwarder?.stop();
 			// the last answers were sent with `Connection: close`; a client that keeps its socket open
 			// anyway is cut after 5 s
@@ -448,14 +451,14 @@ export class IngressService {
 	}
 
 	/** Second look at statuses whose wamid was unknown: those known now move their rows forward. */
-	private async reapplyLate(): Promise<void> {
+	private async reapplyLate(all = false): Promise<void> {
 		if (this.lateBusy || this.late.length === 0) return;
 		this.lateBusy = true;
 		try {
 			const now = Date.now();
-			const due = this.late.filter((b) => b.due <= now);
+			const due = this.late.filter((b) => all || b.due <= now);
 			if (due.length === 0) return;
-			this.late = this.late.filter((b) => b.due > now);
+			this.late = this.late.filter((b) => !all && b.due > now);
 			for (const batch of due) {
 				this.lateHeld -= batch.statuses.length;
 				let matched: DeliveryStatusUpdate[];

@@ -291,6 +291,48 @@ describe.each(BACKENDS)('IngressService (%s)', (backend) => {
 		expect(metrics).toMatch(/^whatsurp_ingress_late_statuses_given_up_total 1$/m);
 	});
 
+	test('statuses still waiting for their second look get it when the ingress stops', async () => {
+		await store.importSubscriber(
+			{
+				citizen: { waId: '393330000003' },
+				lists: ['EMERGENZE'],
+				consentAt: new Date('2026-01-01T00:00:00Z'),
+				policyVersion: 'v1',
+			},
+			{ at: new Date('2026-01-01T00:00:00Z'), channel: 'import' },
+		);
+		const ledger = store.broadcasts;
+		const T = new Date();
+		const run = await ledger.begin({
+			id: 'fine',
+			list: 'EMERGENZE',
+			messageHash: 'h',
+			message: { type: 'text', text: 'Allerta' },
+			now: T,
+		});
+		const step = (fields: Partial<Parameters<typeof ledger.step>[0]>) =>
+			ledger.step({
+				id: 'fine',
+				runToken: run.runToken,
+				list: 'EMERGENZE',
+				createdAt: T.toISOString(),
+				now: T,
+				outcomes: [],
+				claim: [],
+				heartbeat: false,
+				...fields,
+			});
+		await step({ claim: [{ key: 'wa:393330000003', waId: '393330000003', userId: null }] });
+		expect((await postSigned(statusesPayload(['wamid.LAST'], 'read'))).status).toBe(200);
+		await step({
+			outcomes: [{ key: 'wa:393330000003', state: 'sent', wamid: 'wamid.LAST', attempts: 1 }],
+		});
+		await service.stop(); // before the 300 ms of the first second look
+		const reopened = await db.open();
+		expect((await reopened.broadcasts.counts('fine')).byState.read).toBe(1);
+		expect(service.stats.lateApplied).toBe(1);
+	});
+
 	test('health and metrics', async () => {
 		await postSigned(statusesPayload(['wamid.H1'], 'sent'));
 		trigger.behaviour = () => 404;
