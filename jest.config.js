@@ -39,9 +39,11 @@ module.exports = {
 			'/launcher\\.test\\.ts$',
 			'/package\\.test\\.ts$',
 			'/install\\.e2e\\.test\\.ts$',
+			// the ingress in front of n8n: the single instance is enough (its PostgreSQL side is unit-tested)
+			'/ingress\\.e2e\\.test\\.ts$',
 		]),
 		// long fault suites (kills, restarts): `npm run test:faults`, not `npm test`
 		e2eProject('faults', 'single', 'test/faults'),
-		e2eProject('faults-queue', 'queue', 'test/faults'),
+		e2eProject('faults-queue', 'queue', 'test/faults', ['/ingress[A-Za-z]*\\.fault\\.test\\.ts$']),
 	],
 };

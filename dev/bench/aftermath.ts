@@ -39,6 +39,9 @@
  *          --n8n-env=KEY=VALUE,… --queue [--workers=1] --inbound-workflow=<file>
  *          --statuses=record|start|ignore --timeout=30 (minutes, for every wait after the alert starts)
  *          --seed=1 (the random choice of citizens and moments)
+ *          --ingress [--ingress-port=5752]: whatsurp-ingress (.build/ingress/main.js, NODE_OPTIONS as the README
+ *          sets it) in front of n8n on the same store; the simulator's webhooks go to it, it records the
+ *          statuses and forwards the citizens' messages to the trigger; its figures are printed too
  * Output: stdout and .state/bench-aftermath/result-<timestamp>.json (n8n's state: .state/bench-aftermath/n8n or
  * n8n-queue, wiped at each start).
  */
@@ -98,6 +101,9 @@ const INBOUND_FILE = option('inbound-workflow', '');
 const STATUSES = option('statuses', '');
 const TIMEOUT_MS = numberOption('timeout', '30') * 60_000;
 const SEED = Math.floor(numberOption('seed', '1'));
+/** `whatsurp-ingress` in front of n8n: the simulator's webhooks go to it (README, "When a city needs the ingress"). */
+const INGRESS = process.argv.includes('--ingress');
+const INGRESS_PORT = Math.floor(numberOption('ingress-port', '5752'));
 
 const LIST = 'PUBBLICAUTILITA';
 const TEMPLATE = 'avviso_emergenza';
@@ -441,6 +447,77 @@ interface CitizenSend {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The ingress (--ingress)
+
+/** Starts .build/ingress/main.js on the store of the credential; resolves once it listens. */
+async function startIngress(
+	triggerUrl: string,
+	credential: Record<string, unknown>,
+	userFolder: string,
+): Promise<ChildProcess> {
+	const config = storeConfigFromCredential(credential, userFolder);
+	const storeEnv: Record<string, string> =
+		config.backend === 'sqlite'
+			? { WHATSURP_STORE_PATH: config.path }
+			: {
+					WHATSURP_STORE_BACKEND: 'postgres',
+					WHATSURP_STORE_HOST: config.host,
+					WHATSURP_STORE_PORT: String(config.port),
+					WHATSURP_STORE_DATABASE: config.database,
+					WHATSURP_STORE_USER: config.user,
+					WHATSURP_STORE_PASSWORD: config.password ?? '',
+					WHATSURP_STORE_SCHEMA: config.schema ?? 'whatsurp',
+				};
+	const child = spawn(nodeBinary(), [join(__dirname, '../../ingress/main.js')], {
+		env: {
+			PATH: process.env.PATH ?? '',
+			NODE_OPTIONS: '--max-semi-space-size=2',
+			WHATSURP_INGRESS_PORT: String(INGRESS_PORT),
+			WHATSURP_INGRESS_HOST: '127.0.0.1',
+			WHATSURP_APP_SECRET: ACCOUNT.appSecret,
+			WHATSURP_VERIFY_TOKEN: ACCOUNT.verifyToken,
+			WHATSURP_TRIGGER_URL: triggerUrl,
+			WHATSURP_INGRESS_INSTANCE: 'bench-aftermath',
+			...storeEnv,
+		},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+	child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+	for (let waited = 0; !output.includes('listening'); waited += 50) {
+		if (child.exitCode !== null || waited > 20_000)
+			throw new Error(`the ingress did not start:\n${output}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	return child;
+}
+
+/** The ingress's /metrics as name → value (labels kept in the name). */
+async function ingressMetrics(): Promise<Record<string, number>> {
+	const text = await new Promise<string>((resolve, reject) => {
+		request(`http://127.0.0.1:${INGRESS_PORT}/metrics`, (res) => {
+			let data = '';
+			res.on('data', (c: Buffer) => (data += c.toString()));
+			res.on('end', () => resolve(data));
+		})
+			.on('error', reject)
+			.end();
+	});
+	const values: Record<string, number> = {};
+	for (const line of text.split('\n')) {
+		const match = /^whatsurp_ingress_(\S+) (\S+)$/.exec(line);
+		if (match) values[match[1]] = Number(match[2]);
+	}
+	return values;
+}
+
+function peakRssMbOf(pid: number): number {
+	const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return match ? Number(match[1]) / 1024 : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
 	const runStarted = Date.now();
@@ -457,11 +534,17 @@ async function main(): Promise<void> {
 	let mailbox: Mailbox | undefined;
 	let n8n: N8nInstance | undefined;
 	let store: SubscriptionStore | undefined;
+	let ingress: ChildProcess | undefined;
 	const timers: NodeJS.Timeout[] = [];
 	let cleaning: Promise<void> | undefined;
 	const cleanUp = () =>
 		(cleaning ??= (async () => {
 			for (const timer of timers) clearInterval(timer);
+			if (ingress && ingress.exitCode === null) {
+				const exited = new Promise((resolve) => ingress!.once('exit', resolve));
+				ingress.kill('SIGTERM');
+				await exited;
+			}
 			await store?.close().catch(() => undefined);
 			await n8n?.stop().catch((error: unknown) => log(`n8n stop: ${String(error)}`));
 			await Promise.allSettled([stopSimulator(simulator), open311?.stop(), mailbox?.stop()]);
@@ -505,7 +588,13 @@ async function main(): Promise<void> {
 		const [inboundId, broadcastId] = n8n.workflowIds;
 		const triggerPath = webhookEndpoints(inbound).find((e) => e.method === 'POST')!.path;
 		const inboundUrl = `${n8n.webhookBaseUrl}/webhook/${triggerPath}`;
-		await httpJson(`${simulator.baseUrl}/_sim/webhook-url`, 'POST', { url: inboundUrl });
+		let webhookUrl = inboundUrl;
+		if (INGRESS) {
+			ingress = await startIngress(inboundUrl, storeCredential, join(stateDir, '.n8n'));
+			webhookUrl = `http://127.0.0.1:${INGRESS_PORT}/`;
+			log(`whatsurp-ingress on ${webhookUrl}, forwarding to ${inboundUrl}`);
+		}
+		await httpJson(`${simulator.baseUrl}/_sim/webhook-url`, 'POST', { url: webhookUrl });
 
 		// subscribers, straight into the store
 		store = await openStore(storeConfigFromCredential(storeCredential, join(stateDir, '.n8n')));
@@ -818,8 +907,12 @@ async function main(): Promise<void> {
 			messagePosts.filter((d) => d.status === 200).length -
 			classes.questionForwarded;
 
+		const ingressFigures: Record<string, number> | null = ingress
+			? { ...(await ingressMetrics()), rssPeakMb: peakRssMbOf(ingress.pid!) }
+			: null;
 		const result = {
 			benchmark: 'bench:aftermath',
+			ingress: ingressFigures,
 			at: new Date().toISOString(),
 			options: {
 				subscribers: SUBSCRIBERS,
@@ -917,7 +1010,7 @@ async function main(): Promise<void> {
 			`| figure | value |`,
 			`|---|---|`,
 			`| alert wall time (confirm → "Invia avviso" finished) | ${seconds(result.alert.wallMs)} (execution ${result.alert.executionStatus ?? 'not finished'}; node: sent ${String(summary.sent ?? '?')} of ${String(summary.total ?? '?')}, skipped ${JSON.stringify(summary.skipped ?? {})}, ${String(summary.durationMs ?? '?')} ms, ${String(summary.achievedRate ?? '?')}/s; simulator accepted ${alertWamids.size} templates) |`,
-			`| status webhooks received by n8n | ${statusPosts.length} POSTs (${alertStatusPosts.length} of the alert's ${expectedAlertStatuses} expected), answered 200: ${statusOk.length}; ${[...statusCodes].map(([k, v]) => `${k} ×${v}`).join(', ')} |`,
+			`| status webhooks received by ${INGRESS ? 'the ingress' : 'n8n'} | ${statusPosts.length} POSTs (${alertStatusPosts.length} of the alert's ${expectedAlertStatuses} expected), answered 200: ${statusOk.length}; ${[...statusCodes].map(([k, v]) => `${k} ×${v}`).join(', ')} |`,
 			`| executions started during the run | ${total} (${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}): by status webhooks ${classes.status} (trigger items with event 'status': ${classes.statusItems}), citizens' messages ${classes.message}, questions' sub-executions ${classes.questionForwarded}, broadcast ${classes.broadcast}, other ${classes.other}; cross-check: inbound executions ${inboundTotal} − citizen POSTs answered 200 ${messagePosts.filter((d) => d.status === 200).length} − sub-executions ${classes.questionForwarded} = ${crossCheck} |`,
 			`| last status webhook sent → last status recorded | ${result.store.lastStatusSentToLastRecordedMs === null ? '–' : seconds(result.store.lastStatusSentToLastRecordedMs)} (last change of delivered/read ${result.store.lastRecordedAfterConfirmMs === null ? '–' : seconds(result.store.lastRecordedAfterConfirmMs)} after the confirm, ${result.store.lastRecordedAfterBroadcastEndMs === null ? '–' : seconds(result.store.lastRecordedAfterBroadcastEndMs)} after the broadcast ended; store at the end: ${
 				Object.entries(counts)
@@ -931,6 +1024,11 @@ async function main(): Promise<void> {
 			`| failed executions | ${failedTotal}${failures.size ? ` (${[...failures].map(([k, v]) => `${k} ×${v}`).join('; ')})` : ''} |`,
 			`| n8n RSS idle → peak | ${mb(idleRss)} MB → ${mb(peakRss)} MB (peak by process: ${[...peakByProcess].map(([k, v]) => `${k} ${mb(v)} MB`).join(', ')}) |`,
 			`| status webhooks absorbed per second | ${result.statusWebhooks.absorbedPerSecond.toFixed(1)}/s (${statusOk.length} answered 200 over ${seconds(absorbSpanMs)}, first → last answer) |`,
+			...(ingressFigures
+				? [
+						`| ingress | statuses recorded ${ingressFigures.statuses_total}, citizens' bodies queued ${ingressFigures.queued_total} (redeliveries ${ingressFigures.duplicates_total}), forwarded to n8n ${ingressFigures.forwarded_total}, waiting ${ingressFigures.queue_depth}; forward failures refused ${ingressFigures['forward_failures_total{kind="refused"}'] ?? 0}, server ${ingressFigures['forward_failures_total{kind="server"}'] ?? 0}, network ${ingressFigures['forward_failures_total{kind="network"}'] ?? 0}; 503s ${ingressFigures.store_failures_total}; ${ingressFigures.transactions_total} transactions; RSS peak ${ingressFigures.rssPeakMb.toFixed(0)} MB |`,
+					]
+				: []),
 			`| machine | ${cpus().length} cores, load average ${load.map((l) => l.toFixed(2)).join(' / ')} |`,
 		];
 		const output = lines.join('\n');

@@ -94,6 +94,8 @@ export interface InboundStack {
 	 * after a server restart; the workflow is imported again by name and stays published.
 	 */
 	restartN8n(): Promise<void>;
+	/** Starts n8n again on the same state folder after the test stopped or killed it (`stack.n8n`). */
+	startN8nAgain(): Promise<void>;
 	/** The next message to the citizen after the first `after` ones. */
 	nextReply(to: string, after: number, timeoutMs?: number): Promise<OutboundMessage>;
 	stop(): Promise<void>;
@@ -215,13 +217,17 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 		return await nextReply(to, before, timeoutMs);
 	};
 
-	const restartN8n = async () => {
-		await n8n.stop();
+	const startN8nAgain = async () => {
 		n8n = await startN8n(n8nOptions(false));
 		if (n8n.workflowIds[0] !== workflowId)
 			failWithLogs(
 				`After the restart the workflow has id ${n8n.workflowIds[0]}, not ${workflowId}`,
 			);
+	};
+
+	const restartN8n = async () => {
+		await n8n.stop();
+		await startN8nAgain();
 	};
 
 	return {
@@ -241,6 +247,7 @@ export async function startInboundStack(options: InboundStackOptions): Promise<I
 		writeAndAwaitReply,
 		nextReply,
 		restartN8n,
+		startN8nAgain,
 		stop: async () => {
 			await n8n?.stop();
 			await Promise.allSettled([simulator.stop(), open311.stop(), mailbox.stop()]);

@@ -17,7 +17,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
 	['cache', 'calendar', 'commands', 'open311', 'whatsapp'],
 	['conversation'],
 	['store'],
-	['broadcast', 'figures'],
+	['broadcast', 'figures', 'ingress'],
 	['dashboard'],
 ];
 

@@ -19,6 +19,14 @@ export {
 	MAX_DISPLAY_NAME_LENGTH,
 	normaliseListName,
 } from './keys';
+export {
+	OUTBOX_RETENTION_MS,
+	type ClaimedBody,
+	type ForwardFailureKind,
+	type IngestOutcome,
+	type OutboxDepth,
+	type OutboxEntry,
+} from './outbox';
 export { MIGRATIONS, SCHEMA_VERSION, type Migration } from './migrations';
 export {
 	AUDIT_ACTIONS,

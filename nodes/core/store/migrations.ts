@@ -189,6 +189,42 @@ const conversationsV3: Migration = {
 };
 
 /**
+ * Version 4: the ingress's outbox (store/outbox.ts). One `ingress_outbox` row per webhook body holding
+ * citizens' messages, keyed by its first message's wamid (a redelivery is recognised): the raw body
+ * (JSON, kept as UTF-8 text: byte for byte) and Meta's original signature header until the body has been forwarded to n8n's trigger,
+ * then only the wamid and the times, pruned after 8 days. `lease_owner`/`lease_until` are an
+ * instance's claim while it forwards; `next_attempt_at` the back-off after a failure.
+ */
+const ingressOutboxV4: Migration = {
+	version: 4,
+	name: 'ingress_outbox',
+	statements: (d) => [
+		`CREATE TABLE ingress_outbox (
+			id ${d.serialId},
+			wamid TEXT NOT NULL,
+			citizen_key ${d.key} NOT NULL,
+			state TEXT NOT NULL CHECK (state IN ('queued', 'forwarded')),
+			body TEXT,
+			signature TEXT,
+			messages INTEGER NOT NULL,
+			received_at ${d.timestamp} NOT NULL,
+			next_attempt_at ${d.timestamp} NOT NULL,
+			attempts INTEGER NOT NULL,
+			lease_owner TEXT,
+			lease_until ${d.timestamp},
+			last_error TEXT,
+			last_error_kind TEXT,
+			last_attempt_at ${d.timestamp},
+			forwarded_at ${d.timestamp}
+		)`,
+		'CREATE UNIQUE INDEX ingress_outbox_wamid_uq ON ingress_outbox (wamid)',
+		'CREATE INDEX ingress_outbox_citizen_idx ON ingress_outbox (citizen_key, state, id)',
+		'CREATE INDEX ingress_outbox_queued_idx ON ingress_outbox (state, next_attempt_at, id)',
+		'CREATE INDEX ingress_outbox_forwarded_idx ON ingress_outbox (forwarded_at) WHERE forwarded_at IS NOT NULL',
+	],
+};
+
+/**
  * Version 5: the figures (core/figures).
  * - `subscription_move`: one row per subscription that became active (`joined`), stopped being active
  *   by a command (`left`) or by an erase (`erased`), per request a late acceptance found expired
@@ -238,6 +274,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	subscriptionsV1,
 	broadcastsV2,
 	conversationsV3,
+	ingressOutboxV4,
 	figuresV5,
 ];
 

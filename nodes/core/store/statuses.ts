@@ -104,6 +104,30 @@ function* applyCaseStatuses(
 	return { cases, unchanged, unknown };
 }
 
+/** Most parameters of one lookup statement (both drivers take far more). */
+const LOOKUP_CHUNK = 1000;
+const LOOKUP_SIZES = [4, 16, 64, 256, LOOKUP_CHUNK];
+
+/** The wamids among `wamids` that a broadcast delivery or a case's reply holds. */
+export function* knownWamids(wamids: string[]): TxBody<Set<string>> {
+	const unique = [...new Set(wamids)];
+	const known = new Set<string>();
+	for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
+		const chunk = unique.slice(start, start + LOOKUP_CHUNK);
+		// a few statement shapes only (SQLite keeps each prepared): the list padded with its last wamid
+		const size = LOOKUP_SIZES.find((n) => n >= chunk.length) ?? LOOKUP_CHUNK;
+		while (chunk.length < size) chunk.push(chunk[chunk.length - 1]);
+		const list = chunk.map((_, i) => `$${i + 1}`).join(', ');
+		const { rows } = yield* sql(
+			`SELECT wamid FROM broadcast_delivery WHERE wamid IN (${list})
+			UNION SELECT reply_wamid FROM conversation_case WHERE reply_wamid IN (${list})`,
+			...chunk,
+		);
+		for (const row of rows) known.add(String(row.wamid));
+	}
+	return known;
+}
+
 /** Records a batch of statuses (up to Meta's 1,000 per webhook) in one transaction. */
 export async function recordDeliveryStatuses(
 	engine: Engine,
@@ -111,66 +135,83 @@ export async function recordDeliveryStatuses(
 	now: Date,
 ): Promise<StatusRecordOutcome> {
 	if (!Array.isArray(updates)) throw new StoreInputError('updates', 'must be a list of statuses');
+	return await engine.transaction(() => recordStatusesBody(updates, now));
+}
+
+/**
+ * The body of {@link recordDeliveryStatuses}, to run inside a larger transaction (the ingress records
+ * many webhooks' statuses and queues their messages in one commit). `tally: false` leaves the daily
+ * tally alone (statuses counted already, applied again).
+ */
+export function* recordStatusesBody(
+	updates: DeliveryStatusUpdate[],
+	now: Date,
+	options: { tally?: boolean } = {},
+): TxBody<StatusRecordOutcome> {
 	const at = now.toISOString();
 	const day = at.slice(0, 10);
 	const usable = updates.map(lookupable).filter((u): u is DeliveryStatusUpdate => u !== null);
 	const unusable = updates.length - usable.length;
-	return await engine.transaction(function* () {
-		const outcome: StatusRecordOutcome = {
-			received: updates.length,
-			broadcast: 0,
-			cases: 0,
-			unchanged: 0,
-			unknown: 0,
-		};
-		if (updates.length === 0) return outcome;
-		const broadcast = yield* applyBroadcastStatuses(usable, at);
-		outcome.broadcast = broadcast.updated;
-		outcome.unchanged = broadcast.unchanged;
-		if (broadcast.broadcastIds.length > 0) {
-			const ids = broadcast.broadcastIds.map((_, i) => `$${i + 2}`).join(', ');
-			yield* sql(
-				`UPDATE broadcast SET last_status_at = $1 WHERE id IN (${ids})`,
-				at,
-				...broadcast.broadcastIds,
-			);
-		}
-		const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
-		outcome.cases = rest.cases;
-		outcome.unchanged += rest.unchanged;
-		outcome.unknown = rest.unknown + unusable;
-
-		const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
-		let other = 0;
-		for (const update of updates) {
-			const status = statusOf(update);
-			if (Object.hasOwn(byStatus, status)) byStatus[status] += 1;
-			else other += 1;
-		}
-		const last = storableStatus(statusOf(updates[updates.length - 1]));
+	const outcome: StatusRecordOutcome = {
+		received: updates.length,
+		broadcast: 0,
+		cases: 0,
+		unchanged: 0,
+		unknown: 0,
+	};
+	if (updates.length === 0) return outcome;
+	// many statuses (a batch of Meta's, or the ingress's group commit): one query finds the wamids that
+	// are ours; the others would miss every lookup below, four statements each, and only count as unknown
+	const known = usable.length > 1 ? yield* knownWamids(usable.map((u) => u.wamid)) : null;
+	const lookups = known === null ? usable : usable.filter((u) => known.has(u.wamid));
+	const broadcast = yield* applyBroadcastStatuses(lookups, at);
+	outcome.broadcast = broadcast.updated;
+	outcome.unchanged = broadcast.unchanged;
+	if (broadcast.broadcastIds.length > 0) {
+		const ids = broadcast.broadcastIds.map((_, i) => `$${i + 2}`).join(', ');
 		yield* sql(
-			`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
-				last_status, last_status_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (day) DO UPDATE SET sent = delivery_status_tally.sent + $2,
-				delivered = delivery_status_tally.delivered + $3, read = delivery_status_tally.read + $4,
-				failed = delivery_status_tally.failed + $5, other = delivery_status_tally.other + $6,
-				broadcast = delivery_status_tally.broadcast + $7, cases = delivery_status_tally.cases + $8,
-				unknown = delivery_status_tally.unknown + $9, last_status = $10, last_status_at = $11`,
-			day,
-			byStatus.sent,
-			byStatus.delivered,
-			byStatus.read,
-			byStatus.failed,
-			other,
-			outcome.broadcast,
-			outcome.cases,
-			outcome.unknown,
-			last === '' ? null : last,
+			`UPDATE broadcast SET last_status_at = $1 WHERE id IN (${ids})`,
 			at,
+			...broadcast.broadcastIds,
 		);
-		return outcome;
-	});
+	}
+	const rest = yield* applyCaseStatuses(broadcast.unmatched, at);
+	outcome.cases = rest.cases;
+	outcome.unchanged += rest.unchanged;
+	outcome.unknown = rest.unknown + unusable + (usable.length - lookups.length);
+	// a status applied again later (the ingress's second look at wamids unknown at first) was counted
+	if (options.tally === false) return outcome;
+
+	const byStatus = Object.fromEntries(COUNTED.map((s) => [s, 0])) as Record<string, number>;
+	let other = 0;
+	for (const update of updates) {
+		const status = statusOf(update);
+		if (Object.hasOwn(byStatus, status)) byStatus[status] += 1;
+		else other += 1;
+	}
+	const last = storableStatus(statusOf(updates[updates.length - 1]));
+	yield* sql(
+		`INSERT INTO delivery_status_tally (day, sent, delivered, read, failed, other, broadcast, cases, unknown,
+			last_status, last_status_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (day) DO UPDATE SET sent = delivery_status_tally.sent + $2,
+			delivered = delivery_status_tally.delivered + $3, read = delivery_status_tally.read + $4,
+			failed = delivery_status_tally.failed + $5, other = delivery_status_tally.other + $6,
+			broadcast = delivery_status_tally.broadcast + $7, cases = delivery_status_tally.cases + $8,
+			unknown = delivery_status_tally.unknown + $9, last_status = $10, last_status_at = $11`,
+		day,
+		byStatus.sent,
+		byStatus.delivered,
+		byStatus.read,
+		byStatus.failed,
+		other,
+		outcome.broadcast,
+		outcome.cases,
+		outcome.unknown,
+		last === '' ? null : last,
+		at,
+	);
+	return outcome;
 }
 
 /** The tally of the last `days` days (newest first). */

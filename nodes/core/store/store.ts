@@ -12,6 +12,7 @@ import { BroadcastLedger } from './broadcastLedger';
 import type { DeliveryStatusUpdate } from '../shared/deliveryStatus';
 import { ConversationLedger } from './conversations';
 import { FiguresReader, movesOf, recordMoves } from './figures';
+import { OutboxLedger } from './outbox';
 import type { Dialect, Engine, Row, TxBody } from './engine';
 import { isoOf, isoOrNull, sql } from './engine';
 import { StoreError, StoreInputError } from './errors';
@@ -154,6 +155,8 @@ export interface SubscriptionStore {
 	readonly conversations: ConversationLedger;
 	/** The figures' aggregates (audit trail, alerts, cases) on the same database, read only. */
 	readonly figures: FiguresReader;
+	/** The ingress's outbox of citizens' messages waiting to reach n8n, on the same database. */
+	readonly outbox: OutboxLedger;
 	/**
 	 * Delivery statuses from the trigger, in one transaction: the broadcast ledger and the cases' replies
 	 * move forward only, whatever order they arrive in; every status is counted in the daily tally.
@@ -712,6 +715,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 	readonly broadcasts: BroadcastLedger;
 	readonly conversations: ConversationLedger;
 	readonly figures: FiguresReader;
+	readonly outbox: OutboxLedger;
 
 	constructor(
 		private readonly engine: Engine,
@@ -721,6 +725,7 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 		this.broadcasts = new BroadcastLedger(engine);
 		this.conversations = new ConversationLedger(engine);
 		this.figures = new FiguresReader(engine);
+		this.outbox = new OutboxLedger(engine);
 	}
 
 	async recordDeliveryStatuses(
@@ -999,6 +1004,12 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				`DELETE FROM closure_reply WHERE citizen_key IN (${own})`,
 				...subjects,
 			);
+			// The ingress's outbox: a body still waiting holds the citizen's message and number, a forwarded
+			// one their wamid; both go (a message erased before n8n got it is never forwarded).
+			const outbox = yield* sql(
+				`DELETE FROM ingress_outbox WHERE citizen_key IN (${own})`,
+				...subjects,
+			);
 			let lists: string[] = [];
 			if (row !== null) {
 				const held = yield* loadSubscriptions(row.key);
@@ -1015,7 +1026,8 @@ export class SqlSubscriptionStore implements SubscriptionStore {
 				anonymised.changes === 0 &&
 				cases.changes === 0 &&
 				drafts.changes === 0 &&
-				replies.changes === 0
+				replies.changes === 0 &&
+				outbox.changes === 0
 			)
 				return { erased: false, anonymousId: null };
 			yield* insertAudit({

@@ -393,6 +393,53 @@ describe.each(BACKENDS)('GDPR export and erase (%s)', (backend) => {
 		expect(await db.query('SELECT broadcast_id FROM broadcast_figures')).toEqual([]);
 	});
 
+	test("erase deletes the citizen's rows of the ingress's outbox, waiting or forwarded; others stay", async () => {
+		const body = (wamid: string, from: string, text: string, name = NAME) => ({
+			wamid,
+			citizenKey: `wa:${from}`,
+			body: Buffer.from(
+				JSON.stringify({
+					object: 'whatsapp_business_account',
+					entry: [
+						{
+							changes: [
+								{
+									value: {
+										contacts: [{ profile: { name }, wa_id: from }],
+										messages: [{ from, id: wamid, text: { body: text } }],
+									},
+								},
+							],
+						},
+					],
+				}),
+			),
+			signature: `sha256=${'0'.repeat(64)}`,
+			messages: 1,
+		});
+		await store.outbox.enqueue(
+			[
+				body('wamid.OUT1', WA_ID, 'Buca in via Verdiani'),
+				body('wamid.OUT2', WA_ID, 'seconda'),
+				body('wamid.BY1', '393330000099', 'Bystander asks', 'Bystander'),
+			],
+			at(0),
+		);
+		const [first] = await store.outbox.claim('ingress-1', 10, 60_000, at(0));
+		await store.outbox.markForwarded(first.id, 'ingress-1', at(0));
+		expect(await db.scan([WA_ID, 'wamid.OUT1', 'wamid.OUT2'])).not.toEqual([]);
+		// only outbox rows: erase still finds the citizen
+		const result = await store.erase({ waId: WA_ID }, wa(1, 'erase-o'));
+		expect(result.erased).toBe(true);
+		expect(await db.scan([WA_ID, NAME, 'Verdiani', 'wamid.OUT1', 'wamid.OUT2'])).toEqual([]);
+		expect((await db.query('SELECT wamid FROM ingress_outbox')).map((r) => r.wamid)).toEqual([
+			'wamid.BY1',
+		]);
+		// the erased message is never forwarded; the bystander's still is
+		const claimed = await store.outbox.claim('ingress-1', 10, 60_000, at(2));
+		expect(claimed.map((c) => c.wamid)).toEqual(['wamid.BY1']);
+	});
+
 	test('the anonymous id is stable per citizen and store (HMAC with the stored pepper)', async () => {
 		await store.requestSubscription({ waId: WA_ID }, ['EMERGENZE'], wa(0));
 		const first = await store.erase({ waId: WA_ID }, wa(1));

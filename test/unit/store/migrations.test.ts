@@ -10,8 +10,8 @@ import {
 import { BACKENDS, createTestDb, PG_TEST, wa, type TestDb } from '../../helpers/storeFixtures';
 
 /**
- * Every table of the current schema: v1 (subscriptions), v2 (the broadcast ledger) and v3
- * (conversations and the delivery-status tally).
+ * Every table of the current schema: v1 (subscriptions), v2 (the broadcast ledger), v3
+ * (conversations and the delivery-status tally) and v4 (the ingress's outbox).
  */
 const TABLES = [
 	'audit_event',
@@ -22,6 +22,7 @@ const TABLES = [
 	'conversation_case',
 	'delivery_status_tally',
 	'inbound_seen',
+	'ingress_outbox',
 	'report_draft',
 	'schema_migrations',
 	'store_meta',
@@ -32,8 +33,16 @@ const TABLES = [
 
 /** Version 3's tables: dropping them (and `broadcast.last_status_at`) leaves a version-2 database. */
 const V3_TABLES = ['conversation_case', 'report_draft', 'closure_reply', 'delivery_status_tally'];
+/** Version 4's table. */
+const V4_TABLES = ['ingress_outbox'];
+
+async function downgradeToV3(db: TestDb): Promise<void> {
+	for (const table of V4_TABLES) await db.query(`DROP TABLE ${table}`);
+	await db.query('DELETE FROM schema_migrations WHERE version = 4');
+}
 
 async function downgradeToV2(db: TestDb): Promise<void> {
+	await downgradeToV3(db);
 	for (const table of V3_TABLES) await db.query(`DROP TABLE ${table}`);
 	await db.query('ALTER TABLE broadcast DROP COLUMN last_status_at');
 	await db.query('DELETE FROM schema_migrations WHERE version = 3');
@@ -158,7 +167,11 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 		await downgradeToV2(db);
 		expect((await db.tables()).sort()).toEqual(
 			TABLES.filter(
-				(t) => !V3_TABLES.includes(t) && t !== 'broadcast_figures' && t !== 'subscription_move',
+				(t) =>
+					!V3_TABLES.includes(t) &&
+					!V4_TABLES.includes(t) &&
+					t !== 'broadcast_figures' &&
+					t !== 'subscription_move',
 			),
 		);
 
@@ -169,6 +182,7 @@ describe.each(BACKENDS)('migrations (%s)', (backend) => {
 			[1, 'subscriptions'],
 			[2, 'broadcasts'],
 			[3, 'conversations'],
+			[4, 'ingress_outbox'],
 			[5, 'figures'],
 		]);
 		// subscribers and the broadcast are as they were
