@@ -41,7 +41,16 @@ import {
 } from '../../dev/simulators/cloudApi/server';
 import { mailboxSandboxService } from '../../dev/simulators/mailbox/sandboxService';
 import { open311SandboxService } from '../../dev/simulators/open311/sandboxService';
+import { seedHistory } from '../../dev/seed/history';
 import { RIMINI_CALENDAR, evaluateOfficeHours } from '../../nodes/core/calendar';
+import {
+	csvFileName,
+	FIGURES_TABLES,
+	figuresTable,
+	renderFiguresCsv,
+} from '../../nodes/core/dashboard';
+import { computeFigures, yearPeriod } from '../../nodes/core/figures';
+import { openStore } from '../../nodes/core/store';
 import { launchChromium, resolveChromium, signInToN8n } from '../helpers/browser';
 import { e2eSetup } from '../helpers/topology';
 
@@ -232,6 +241,15 @@ beforeAll(async () => {
 		);
 	if (!trigger) throw new Error('No workflow in workflows/ has a WhatsUrp Trigger');
 	simulator.setWebhookUrl(`${n8n.webhookBaseUrl}/webhook/${trigger.path}`);
+
+	// the dashboard's figures: a year and more of history, as the sandbox seeds it (smaller)
+	const store = await openStore(setup.store);
+	try {
+		const seeded = await seedHistory(store, { citizens: 300, days: 400 });
+		if (!seeded.seeded) throw new Error(`The history was not seeded: ${seeded.skipped}`);
+	} finally {
+		await store.close();
+	}
 
 	browser = await launchChromium();
 }, 15 * 60_000);
@@ -753,4 +771,119 @@ test('screenshot: the staff form, page 1, behind its login', async () => {
 	} finally {
 		await context.close();
 	}
+});
+
+// -------------------------------------------------------------------------------------------------------
+// The dashboard
+
+describe('The dashboard (cruscotto) behind its login', () => {
+	const url = () => `${n8n!.webhookBaseUrl}/webhook/whatsurp/cruscotto`;
+	const thisYear = Number(
+		new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Europe/Rome' }).format(new Date()),
+	);
+	/** The figures the page must show, computed here on the same store. */
+	async function expectedFigures(year: number) {
+		const store = await openStore(setup.store);
+		try {
+			return await computeFigures(store, { period: yearPeriod(year) });
+		} finally {
+			await store.close();
+		}
+	}
+
+	test('no figures without the login or with a wrong password', async () => {
+		for (const authorization of [
+			undefined,
+			`Basic ${Buffer.from(`${DASHBOARD_LOGIN.user}:sbagliata`).toString('base64')}`,
+		]) {
+			const response = await fetch(url(), {
+				headers: authorization ? { authorization } : {},
+			});
+			const body = await response.text();
+			// n8n's Basic Auth: 401 without a login, 403 with a wrong one
+			expect([401, 403]).toContain(response.status);
+			expect(body).not.toContain('Cruscotto WhatsUrp');
+		}
+	});
+
+	test("the year's page: four charts with data, the figures of the store, every CSV, the year chosen, the screenshots", async () => {
+		const context = await newContext({
+			httpCredentials: { username: DASHBOARD_LOGIN.user, password: DASHBOARD_LOGIN.password },
+			acceptDownloads: true,
+		});
+		try {
+			const page = await context.newPage();
+			const response = await step(page, 'open the dashboard', () => page.goto(url()));
+			expect(response?.status()).toBe(200);
+			expect(response?.headers()['content-type']).toContain('text/html');
+			await expect(page.locator('h1').innerText()).resolves.toBe(
+				`Cruscotto WhatsUrp – ${thisYear}`,
+			);
+
+			// the charts: inline SVG, each with its title, its description and marks drawn
+			const charts = page.locator('svg[role="img"]');
+			await expect(charts.count()).resolves.toBe(4);
+			for (const chart of await charts.all()) {
+				await expect(chart.locator('title').count()).resolves.toBe(1);
+				await expect(chart.locator('desc').count()).resolves.toBe(1);
+				expect(await chart.locator('rect, path, polyline, circle, line').count()).toBeGreaterThan(
+					1,
+				);
+			}
+
+			// every CSV downloads, parses, and says what the store says
+			const figures = await expectedFigures(thisYear);
+			expect(figures.totals.messages.questions).toBeGreaterThan(0);
+			for (const id of FIGURES_TABLES) {
+				const [download] = await step(page, `download the CSV ${id}`, () =>
+					Promise.all([
+						page.waitForEvent('download'),
+						page.locator(`a[href*="csv=${id}"]`).first().click(),
+					]),
+				);
+				expect(download.suggestedFilename()).toBe(csvFileName(figures, id));
+				const text = readFileSync(await download.path(), 'utf8');
+				const lines = text
+					.replace(/^\uFEFF/, '')
+					.replace(/\r\n$/, '')
+					.split('\r\n');
+				const table = figuresTable(figures, id);
+				// the header, then one line per row (no quoted new lines in these tables)
+				expect(lines[0].split(';').length).toBe(table.columns.length);
+				if (id !== 'attesa') {
+					// what the store holds now, the waiting cases' ages aside
+					expect(text).toBe(renderFiguresCsv(figures, id));
+				} else {
+					expect(lines.length - 1).toBe(table.rows.length);
+				}
+			}
+
+			await screenshot(page, 'dashboard.png');
+
+			// the previous year, from the year selector
+			await step(page, 'choose the previous year and «Mostra»', async () => {
+				await page.locator('select#anno').selectOption(String(thisYear - 1));
+				await Promise.all([
+					page.waitForURL(new RegExp(`anno=${thisYear - 1}`)),
+					page.getByRole('button', { name: 'Mostra' }).click(),
+				]);
+			});
+			await expect(page.locator('h1').innerText()).resolves.toBe(
+				`Cruscotto WhatsUrp – ${thisYear - 1}`,
+			);
+
+			// a phone
+			const phone = await context.newPage();
+			await phone.setViewportSize({ width: 390, height: 844 });
+			await step(phone, 'open the dashboard on a phone', () => phone.goto(url()));
+			// nothing wider than the phone's screen: the page itself does not scroll sideways
+			const overflow = await phone
+				.locator('html')
+				.evaluate((html) => html.scrollWidth - html.clientWidth);
+			expect(overflow).toBeLessThanOrEqual(0);
+			await screenshot(phone, 'dashboard-phone.png');
+		} finally {
+			await context.close();
+		}
+	});
 });
