@@ -39,10 +39,10 @@ module.exports = {
 			'/launcher\\.test\\.ts$',
 			'/package\\.test\\.ts$',
 			'/install\\.e2e\\.test\\.ts$',
-			// the ingress in front of n8n: the single instance is enough (its PostgreSQL side is unit-tested)
-			'/ingress\\.e2e\\.test\\.ts$',
 		]),
-		// long fault suites (kills, restarts): `npm run test:faults`, not `npm test`
+		// long suites (kills, restarts, outages) and the optional ingress in front of n8n:
+		// `npm run test:faults`, not `npm test`; the ingress on a single instance only (its PostgreSQL
+		// side, several instances claiming, is unit-tested)
 		e2eProject('faults', 'single', 'test/faults'),
 		e2eProject('faults-queue', 'queue', 'test/faults', ['/ingress[A-Za-z]*\\.fault\\.test\\.ts$']),
 	],

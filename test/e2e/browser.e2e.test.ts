@@ -49,7 +49,8 @@ import {
 	figuresTable,
 	renderFiguresCsv,
 } from '../../nodes/core/dashboard';
-import { computeFigures, yearPeriod } from '../../nodes/core/figures';
+import { italianNumber } from '../../nodes/core/dashboard/format';
+import { computeFigures, monthPeriod, yearPeriod } from '../../nodes/core/figures';
 import { openStore } from '../../nodes/core/store';
 import { launchChromium, resolveChromium, signInToN8n } from '../helpers/browser';
 import { e2eSetup } from '../helpers/topology';
@@ -245,7 +246,13 @@ beforeAll(async () => {
 	// the dashboard's figures: a year and more of history, as the sandbox seeds it (smaller)
 	const store = await openStore(setup.store);
 	try {
-		const seeded = await seedHistory(store, { citizens: 300, days: 400 });
+		// small: a few months (last month's email, this year's page), seeded in seconds on both stores
+		const seeded = await seedHistory(store, {
+			citizens: 120,
+			days: 75,
+			questionsPerDay: 2,
+			reportsPerDay: 1,
+		});
 		if (!seeded.seeded) throw new Error(`The history was not seeded: ${seeded.skipped}`);
 	} finally {
 		await store.close();
@@ -861,7 +868,6 @@ describe('The dashboard (cruscotto) behind its login', () => {
 				}
 			}
 
-
 			// the previous year, from the year selector
 			await step(page, 'choose the previous year and «Mostra»', async () => {
 				await page.locator('select#anno').selectOption(String(thisYear - 1));
@@ -887,5 +893,86 @@ describe('The dashboard (cruscotto) behind its login', () => {
 		} finally {
 			await context.close();
 		}
+	});
+
+	test("the monthly email: last month's figures reach the URP mailbox (the workflow run as its schedule runs it, the first-working-day check aside)", async () => {
+		// the check itself (the If after Orari URP) is tested against Rimini's calendar in
+		// test/workflows/dashboard.test.ts; here a copy without it, run once by n8n's own command, which
+		// starts a workflow at an Execute Workflow Trigger: the copy has one in the schedule's place
+		const copy = JSON.parse(readFileSync(join(repo, 'workflows/dashboard.json'), 'utf8')) as {
+			id?: string;
+			name: string;
+			nodes: Array<{ name: string; type: string; typeVersion?: number; parameters?: object }>;
+			connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+		};
+		const check = 'Primo giorno lavorativo del mese?';
+		const after = copy.connections[check].main[0][0].node;
+		delete copy.id;
+		copy.name = 'WhatsUrp – Cruscotto (prova email mensile)';
+		copy.nodes = copy.nodes
+			.filter((node) => node.name !== check)
+			.map((node) =>
+				node.type === 'n8n-nodes-base.scheduleTrigger'
+					? {
+							...node,
+							type: 'n8n-nodes-base.executeWorkflowTrigger',
+							typeVersion: 1.1,
+							parameters: { inputSource: 'passthrough' },
+						}
+					: node,
+			);
+		delete copy.connections[check];
+		copy.connections['Orari URP'] = {
+			main: copy.connections['Orari URP'].main.map(() => [
+				{ node: after, type: 'main', index: 0 } as { node: string },
+			]),
+		};
+		const id = await n8n!.importWorkflow(copy, false);
+		await fetch(`${MAILBOX_URL}api/messages`, { method: 'DELETE' });
+		await n8n!.cli(['execute', `--id=${id}`]);
+
+		interface Summary {
+			id: string;
+			to: string[];
+			subject: string;
+		}
+		let mail: Summary | undefined;
+		await waitUntil(async () => {
+			const list = (await (await fetch(`${MAILBOX_URL}api/messages`)).json()) as Summary[];
+			mail = list.find((message) => message.subject.startsWith('WhatsUrp – i numeri di'));
+			return mail !== undefined;
+		}, 'the monthly email in the mailbox');
+		expect(mail!.to).toEqual(['urp@comune.rimini.it']);
+		const detail = (await (
+			await fetch(`${MAILBOX_URL}api/messages/${encodeURIComponent(mail!.id)}`)
+		).json()) as { text: string; html: string };
+
+		const now = new Date();
+		const rome = new Intl.DateTimeFormat('en-CA', {
+			timeZone: 'Europe/Rome',
+			year: 'numeric',
+			month: '2-digit',
+		}).formatToParts(now);
+		const year = Number(rome.find((p) => p.type === 'year')!.value);
+		const month = Number(rome.find((p) => p.type === 'month')!.value);
+		const store = await openStore(setup.store);
+		let figures;
+		try {
+			figures = await computeFigures(store, {
+				period: month === 1 ? monthPeriod(year - 1, 12) : monthPeriod(year, month - 1),
+			});
+		} finally {
+			await store.close();
+		}
+		expect(figures.totals.messages.questions).toBeGreaterThan(0);
+		expect(detail.text).toContain(`Domande: ${italianNumber(figures.totals.messages.questions)}`);
+		expect(detail.text).toContain('http');
+		expect(detail.html).toContain(`Domande: ${italianNumber(figures.totals.messages.questions)}`);
+		const previous = new Date(Date.UTC(month === 1 ? year - 1 : year, (month + 10) % 12, 15));
+		const monthName = new Intl.DateTimeFormat('it-IT', { month: 'long', timeZone: 'UTC' }).format(
+			previous,
+		);
+		expect(mail!.subject).toBe(`WhatsUrp – i numeri di ${monthName} ${previous.getUTCFullYear()}`);
+		expect(detail.text).not.toContain(CITIZEN.number);
 	});
 });

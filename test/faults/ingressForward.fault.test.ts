@@ -2,7 +2,8 @@
  * `whatsurp-ingress` in front of a real n8n (single instance, SQLite store shared with n8n's nodes):
  * Meta's (the simulator's) webhooks go to the ingress; a citizen's message is queued, forwarded byte for
  * byte to the published workflows/inbound.json and answered; the statuses of the reply are recorded by
- * the ingress and never reach n8n. The outage case (n8n stopped) is test/faults/ingressOutage.fault.test.ts.
+ * the ingress and never reach n8n. The outage case (n8n stopped) is ingressOutage.fault.test.ts. Both run
+ * with the long suites (`npm run test:faults`): the ingress is optional, and `npm test` keeps to its time.
  */
 import { openStore, type SubscriptionStore } from '../../nodes/core/store';
 import { TEST_ACCOUNT } from '../helpers/cloudApi';
