@@ -69,6 +69,7 @@ import { startMailbox, type Mailbox } from '../simulators/mailbox/server';
 import { startOpen311Simulator, type Open311Simulator } from '../simulators/open311/server';
 import type { TrackedDelivery } from './aftermathSimulator';
 import { dropStoreSchema, queueStoreCredential } from './queueRows';
+import { readIngressMetrics } from './ingressMetrics';
 
 // ---------------------------------------------------------------------------------------------------------
 // Options
@@ -493,25 +494,6 @@ async function startIngress(
 	return child;
 }
 
-/** The ingress's /metrics as name → value (labels kept in the name). */
-async function ingressMetrics(): Promise<Record<string, number>> {
-	const text = await new Promise<string>((resolve, reject) => {
-		request(`http://127.0.0.1:${INGRESS_PORT}/metrics`, (res) => {
-			let data = '';
-			res.on('data', (c: Buffer) => (data += c.toString()));
-			res.on('end', () => resolve(data));
-		})
-			.on('error', reject)
-			.end();
-	});
-	const values: Record<string, number> = {};
-	for (const line of text.split('\n')) {
-		const match = /^whatsurp_ingress_(\S+) (\S+)$/.exec(line);
-		if (match) values[match[1]] = Number(match[2]);
-	}
-	return values;
-}
-
 function peakRssMbOf(pid: number): number {
 	const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return match ? Number(match[1]) / 1024 : NaN;
@@ -908,7 +890,7 @@ async function main(): Promise<void> {
 			classes.questionForwarded;
 
 		const ingressFigures: Record<string, number> | null = ingress
-			? { ...(await ingressMetrics()), rssPeakMb: peakRssMbOf(ingress.pid!) }
+			? { ...(await readIngressMetrics(INGRESS_PORT)), rssPeakMb: peakRssMbOf(ingress.pid!) }
 			: null;
 		const result = {
 			benchmark: 'bench:aftermath',

@@ -29,6 +29,7 @@ import { Client } from 'pg';
 import { openStore, type StoreConfig } from '../../nodes/core/store';
 import { computeSignature } from '../../nodes/core/whatsapp/signature';
 import { toMetaJson } from '../../nodes/core/whatsapp/metaJson';
+import { readIngressMetrics } from './ingressMetrics';
 
 function option(name: string, fallback: string): string {
 	const prefix = `--${name}=`;
@@ -162,24 +163,6 @@ async function startIngress(
 	return { child, logs: () => output };
 }
 
-async function metrics(): Promise<Record<string, number>> {
-	const text = await new Promise<string>((resolve, reject) => {
-		request(`http://127.0.0.1:${PORT}/metrics`, (res) => {
-			let data = '';
-			res.on('data', (c: Buffer) => (data += c.toString()));
-			res.on('end', () => resolve(data));
-		})
-			.on('error', reject)
-			.end();
-	});
-	const values: Record<string, number> = {};
-	for (const line of text.split('\n')) {
-		const match = /^whatsurp_ingress_(\S+) (\S+)$/.exec(line);
-		if (match) values[match[1]] = Number(match[2]);
-	}
-	return values;
-}
-
 /** Sends bodies for `seconds`, `CONCURRENCY` at a time; latencies of the 200s. */
 async function load(
 	all: Array<{ body: Buffer; signature: string }>,
@@ -250,11 +233,11 @@ async function runBackend(backend: 'sqlite' | 'postgres'): Promise<Row> {
 	const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 	try {
 		const warmed = await load(warm, WARMUP, agent);
-		const before = await metrics();
+		const before = await readIngressMetrics(PORT);
 		const cpuBefore = cpuSecondsOf(child.pid!);
 		const result = await load(measured, SECONDS, agent);
 		const cpuAfter = cpuSecondsOf(child.pid!);
-		const after = await metrics();
+		const after = await readIngressMetrics(PORT);
 		const rssPeakMb = rssPeakMbOf(child.pid!);
 		child.kill('SIGTERM');
 		await new Promise((resolve) => child.on('exit', resolve));

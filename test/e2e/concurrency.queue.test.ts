@@ -13,6 +13,7 @@
  */
 import { Client } from 'pg';
 
+import { seededRandom } from '../../dev/seed/history';
 import type { CitizenSendResult } from '../../dev/simulators/cloudApi/server';
 import { openStore, type SubscriptionStore } from '../../nodes/core/store';
 import { startInboundStack, type InboundStack } from '../helpers/inboundN8n';
@@ -43,18 +44,6 @@ interface Planned {
 	command: (typeof COMMANDS)[number];
 	/** Unix seconds: the citizen's k-th message is at START + k s. */
 	timestamp: number;
-}
-
-/** A repeatable pseudo-random sequence (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function shuffle<T>(items: T[], next: () => number): T[] {
@@ -122,7 +111,8 @@ async function n8nDatabase<T>(query: (client: Client) => Promise<T>): Promise<T>
 }
 
 test(`${CITIZENS} citizens × ${PER_CITIZEN} list commands in random order over two workers`, async () => {
-	const next = random(20261130);
+	// repeatable (mulberry32), so that a failure can be replayed
+	const next = seededRandom(20261130);
 	const plan: Planned[] = [];
 	for (let i = 0; i < CITIZENS; i++) {
 		for (let k = 0; k < PER_CITIZEN; k++) {
