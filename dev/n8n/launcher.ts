@@ -828,6 +828,9 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nInstance> {
 			.join('');
 	};
 	const stop = async (): Promise<void> => {
+		// a command-line command of this instance still running (e.g. an import when Ctrl-C stops the
+		// sandbox) would go on without its n8n, and was seen spinning for minutes: it goes first
+		stopCliChildren(stateDir);
 		// intake first (webhook processor), then the workers (they finish their jobs), the main last
 		const others = processes.filter((one) => one.role !== 'main');
 		await Promise.all(others.filter((one) => one.role === 'webhook').map((one) => one.stop()));
@@ -1111,6 +1114,20 @@ export function idFromName(name: string): string {
 	return Array.from(digest.subarray(0, 16), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
+/** The command-line commands running now, with the folder (an instance's state) they run in. */
+const cliChildren = new Set<{ child: ChildProcess; cwd: string }>();
+
+/** Kills the command-line commands running in `cwd` (an instance's state folder), or all of them. */
+export function stopCliChildren(cwd?: string): void {
+	for (const entry of cliChildren) {
+		if (cwd !== undefined && entry.cwd !== cwd) continue;
+		entry.child.kill('SIGKILL');
+		cliChildren.delete(entry);
+	}
+}
+// and none outlives the process that started it
+process.once('exit', () => stopCliChildren());
+
 /** Runs `n8n <args>` (a command-line command) with an instance's environment; rejects with its output on failure. */
 export async function runN8nCli(spec: {
 	bin: string;
@@ -1121,6 +1138,10 @@ export async function runN8nCli(spec: {
 	const output: string[] = [];
 	const code = await new Promise<number | null>((done, reject) => {
 		const child = spawn(nodeBinary(), [spec.bin, ...spec.args], { cwd: spec.cwd, env: spec.env });
+		cliChildren.add({ child, cwd: spec.cwd });
+		child.on('exit', () => {
+			for (const entry of cliChildren) if (entry.child === child) cliChildren.delete(entry);
+		});
 		child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
 		child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
 		child.on('error', reject);
