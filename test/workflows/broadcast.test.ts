@@ -4,44 +4,10 @@
  * compared in expressions; the second person's approval is a choice posted on a page (a link opened by
  * a mail scanner approves nothing), with its 2-hour limit and the refusal email.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { expressionsOf, readWorkflowFile } from '../helpers/workflowFile';
 
-interface WorkflowNode {
-	name: string;
-	type: string;
-	parameters: Record<string, unknown>;
-}
-interface Workflow {
-	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
-}
-
-const workflow = JSON.parse(
-	readFileSync(join(__dirname, '../../workflows/broadcast.json'), 'utf8'),
-) as Workflow;
-const node = (name: string): WorkflowNode => {
-	const found = workflow.nodes.find((one) => one.name === name);
-	if (found === undefined) throw new Error(`no node "${name}"`);
-	return found;
-};
-const working = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
-const next = (name: string, output: number): string[] =>
-	(workflow.connections[name]?.main[output] ?? []).map((target) => target.node);
-
-function expressionsOf(value: unknown): string[] {
-	if (typeof value === 'string') return value.startsWith('=') ? [value] : [];
-	if (Array.isArray(value)) return value.flatMap(expressionsOf);
-	if (value !== null && typeof value === 'object')
-		return Object.values(value as Record<string, unknown>).flatMap(expressionsOf);
-	return [];
-}
-
-const settings = (
-	node('Impostazioni').parameters.assignments as {
-		assignments: Array<{ name: string; value: unknown }>;
-	}
-).assignments;
+const { node, working, next, settings: readSettings } = readWorkflowFile('broadcast.json');
+const settings = readSettings();
 
 describe('workflows/broadcast.json', () => {
 	test('no Code node, no Function node', () => {

@@ -5,53 +5,22 @@
  * decides it, last month's figures, its address and texts in Impostazioni only, its placeholders all
  * known, sent with inbound.json's SMTP credential.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { evaluateOfficeHours, RIMINI_CALENDAR } from '../../nodes/core/calendar';
 import { MONTHLY_EMAIL_PLACEHOLDERS } from '../../nodes/core/dashboard';
 import { placeholdersIn } from '../../nodes/core/conversation/placeholders';
 import { lintWorkflow, WORKFLOW_ID } from '../../dev/workflowLint';
+import { expressionsOf, readWorkflowFile } from '../helpers/workflowFile';
 
-interface WorkflowNode {
-	name: string;
-	type: string;
-	parameters: Record<string, unknown>;
-	credentials?: Record<string, { id: null; name: string }>;
-}
-interface Workflow {
-	id: string;
-	name: string;
-	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
-	settings: Record<string, unknown>;
-}
-
-const read = (file: string) => readFileSync(join(__dirname, '../../workflows', file), 'utf8');
-const text = read('dashboard.json');
-const workflow = JSON.parse(text) as Workflow;
-const node = (name: string): WorkflowNode => {
-	const found = workflow.nodes.find((one) => one.name === name);
-	if (found === undefined) throw new Error(`no node "${name}"`);
-	return found;
-};
-const working = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
-const next = (name: string, output = 0): string[] =>
-	(workflow.connections[name]?.main[output] ?? []).map((target) => target.node);
-
-function expressionsOf(value: unknown): string[] {
-	if (typeof value === 'string') return value.startsWith('=') ? [value] : [];
-	if (Array.isArray(value)) return value.flatMap(expressionsOf);
-	if (value !== null && typeof value === 'object')
-		return Object.values(value as Record<string, unknown>).flatMap(expressionsOf);
-	return [];
-}
-
-const settings = (
-	node('Impostazioni').parameters.assignments as {
-		assignments: Array<{ name: string; value: unknown }>;
-	}
-).assignments;
+const {
+	text,
+	workflow,
+	node,
+	working,
+	next,
+	settings: readSettings,
+} = readWorkflowFile('dashboard.json');
+const settings = readSettings();
 const setting = (name: string) => settings.find((one) => one.name === name)?.value;
 
 /** Evaluates a `={{ … }}` expression with the given `$now` and `$('Cruscotto')` query (n8n's own forms). */
@@ -243,7 +212,7 @@ describe('workflows/dashboard.json', () => {
 	});
 
 	test("the email goes to the URP with inbound.json's SMTP credential, as text and HTML", () => {
-		const inbound = JSON.parse(read('inbound.json')) as Workflow;
+		const inbound = readWorkflowFile('inbound.json').workflow;
 		const smtp = inbound.nodes.find((n) => n.credentials?.smtp)?.credentials?.smtp;
 		expect(next('Email del mese')).toEqual(["Email all'URP"]);
 		expect(node("Email all'URP")).toMatchObject({
